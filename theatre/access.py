@@ -1,0 +1,64 @@
+"""Who may see and use what. Every view, job and API call gets rows through these querysets, so a
+stranger cannot even learn that an object exists."""
+from django.db.models import Q
+
+from accounts.friends import friend_ids
+
+from .models import Avatar, AvatarUseRequest, Film
+
+
+def castable_avatars(user):
+    """Ready avatars this user may put in a film right now (checked at casting and at rendering)."""
+    ready = Avatar.objects.filter(status=Avatar.Status.READY)
+    if not user or not user.is_authenticated:
+        return ready.filter(stock_key__isnull=False)
+    friends = friend_ids(user)
+    approved = AvatarUseRequest.objects.filter(
+        requester=user, status=AvatarUseRequest.Status.APPROVED
+    ).values("avatar_id")
+    return ready.filter(
+        Q(stock_key__isnull=False)
+        | Q(owner=user)
+        | Q(policy=Avatar.Policy.EVERYONE)
+        | Q(policy=Avatar.Policy.FRIENDS, owner__in=friends)
+        | Q(policy=Avatar.Policy.APPROVED, owner__in=friends, pk__in=approved)
+    )
+
+
+def visible_avatars(user):
+    """Avatars whose page and pictures this user may see: their own, castable ones, and those of
+    friends (so a friend can ask to use one)."""
+    if not user or not user.is_authenticated:
+        return Avatar.objects.filter(stock_key__isnull=False)
+    friends = friend_ids(user)
+    return Avatar.objects.filter(
+        Q(stock_key__isnull=False)
+        | Q(owner=user)
+        | Q(pk__in=castable_avatars(user).values("pk"))
+        | (Q(owner__in=friends) & ~Q(policy=Avatar.Policy.ONLY_ME))
+    )
+
+
+def avatar_owned_by(user):
+    return Avatar.objects.filter(owner=user) if user.is_authenticated else Avatar.objects.none()
+
+
+def visible_films(user):
+    """Films this user may watch: their own, friends' finished films, and finished films that
+    feature one of their avatars. Taken-down films stay visible to their owner only."""
+    if not user or not user.is_authenticated:
+        return Film.objects.none()
+    friends = friend_ids(user)
+    done = Q(status=Film.Status.DONE, taken_down=False)
+    return Film.objects.filter(
+        Q(owner=user) | (done & Q(owner__in=friends)) | (Q(status=Film.Status.DONE) & Q(cast__avatar__owner=user))
+    ).distinct()
+
+
+def films_owned_by(user):
+    return Film.objects.filter(owner=user) if user.is_authenticated else Film.objects.none()
+
+
+def films_featuring(user):
+    """Films anyone made with one of this user's avatars: the owner sees and may take down each."""
+    return Film.objects.filter(cast__avatar__owner=user).exclude(owner=user).distinct()
