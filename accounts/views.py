@@ -20,7 +20,7 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome, %(name)s! Make your first avatar to star in a film.") % {"name": user.profile.display_name})
-        return redirect(request.GET.get("next") or "theatre:avatar_new")
+        return redirect(request.GET.get("next") or "theatre:home")
     return render(request, "accounts/signup.html", {"form": form})
 
 

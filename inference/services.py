@@ -79,6 +79,21 @@ def stop(processes):
                 process.kill()
 
 
+def worker_queues():
+    """One worker per queue list; WORKERS="gpu;cpu default;cpu" style overrides the default."""
+    spec = os.environ.get("WORKERS", "gpu;cpu default")
+    return [group.split() for group in spec.split(";") if group.strip()]
+
+
+def start_worker(queues, *extra):
+    # SimpleWorker runs jobs in the worker process itself: the GPU worker keeps its loaded pipeline
+    # (and CUDA context) across jobs instead of forking a child that would load it again.
+    return subprocess.Popen(
+        [PYTHON, "manage.py", "rqworker", *queues, "--worker-class", "rq.worker.SimpleWorker", *extra],
+        cwd=BASE_DIR,
+    )
+
+
 def run_site():
     var = Path(os.environ.get("THEATRE_VAR_DIR", BASE_DIR / "var"))
     processes = [ensure_redis(6390, var / "redis")]
@@ -86,11 +101,8 @@ def run_site():
         manage("migrate", "--noinput")
         manage("load_stock")
         manage("collectstatic", "--noinput", "-v", "0")
-        worker_count = int(os.environ.get("CPU_WORKERS", "1"))
-        for _ in range(worker_count):
-            processes.append(subprocess.Popen([PYTHON, "manage.py", "theatre_worker", "cpu", "default"], cwd=BASE_DIR))
-        # The GPU queue's worker keeps the pipeline loaded between jobs (no fork per job).
-        processes.append(subprocess.Popen([PYTHON, "manage.py", "theatre_worker", "gpu"], cwd=BASE_DIR))
+        for queues in worker_queues():
+            processes.append(start_worker(queues))
         processes.append(subprocess.Popen([PYTHON, "manage.py", "reconcile", "--every", "30"], cwd=BASE_DIR))
         host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
         web = subprocess.Popen([PYTHON, "-m", "daphne", "-b", host, "-p", port, "theatre.asgi:application"], cwd=BASE_DIR)
