@@ -76,3 +76,11 @@ def test_it_serves_the_pages_in_chinese_when_the_browser_asks(client, db):
 def test_it_switches_language_on_the_page(client, db):
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "注册" in client.get(reverse("accounts:signup")).content.decode()
+
+
+def test_it_goes_back_to_next_after_signing_up_but_never_off_site(client, db):
+    response = client.post(reverse("accounts:signup") + "?next=/films/", GOOD)
+    assert response["Location"] == "/films/"
+    client.logout()
+    response = client.post(reverse("accounts:signup") + "?next=https://evil.example/", {**GOOD, "handle": "mia_02"})
+    assert "evil.example" not in response["Location"]

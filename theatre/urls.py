@@ -1,11 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from theatre.views import home
+from theatre.views import avatars, home
 
 
 theatre_patterns = [
     path("", home.home, name="home"),
+    path("avatars/", avatars.avatar_list, name="avatars"),
+    path("avatars/new/", avatars.avatar_new, name="avatar_new"),
+    path("avatars/<int:pk>/", avatars.avatar_detail, name="avatar"),
+    path("avatars/<int:pk>/status/", avatars.avatar_status_json, name="avatar_status"),
+    path("avatars/<int:pk>/settings/", avatars.avatar_settings, name="avatar_settings"),
+    path("avatars/<int:pk>/retry/", avatars.avatar_retry, name="avatar_retry"),
+    path("avatars/<int:pk>/frames/<int:frame_id>/choose/", avatars.avatar_choose_frame, name="avatar_choose_frame"),
+    path("avatars/<int:pk>/crop/", avatars.avatar_crop, name="avatar_crop"),
+    path("avatars/<int:pk>/delete/", avatars.avatar_delete, name="avatar_delete"),
+    path("avatars/<int:pk>/ask/", avatars.avatar_ask, name="avatar_ask"),
+    path("use-requests/<int:request_id>/<str:answer>/", avatars.use_request_answer, name="use_request"),
 ]
 
 urlpatterns = [

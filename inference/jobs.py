@@ -1,0 +1,170 @@
+"""RQ jobs. Each takes an id, reloads its row, is safe to run twice, and leaves the row (which the
+user sees) in a final state: ready/done, or failed with a readable reason and a retry."""
+import io
+import logging
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from .progress import avatar_group, broadcast, film_group
+from .status import avatar_status, film_status
+
+log = logging.getLogger(__name__)
+
+GENERIC_AVATAR_FAILURE = gettext_noop("Something went wrong while preparing this clip. Please try again.")
+GENERIC_FILM_FAILURE = gettext_noop("Something went wrong while rendering this film. Please try again.")
+
+
+# --- avatars -------------------------------------------------------------------------------------
+
+def prepare_avatar(avatar_id):
+    from inference.media.clip import ClipError
+    from inference.media.ingest import prepare_clip
+    from theatre.avatars import local_copy, store_prepared
+    from theatre.models import Avatar
+
+    avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).first()
+    if avatar is None:  # deleted, or already prepared by an earlier run
+        return
+    try:
+        with local_copy(avatar.clip) as path:
+            prepared = prepare_clip(path, avatar.kind)
+    except ClipError as error:
+        _fail_avatar(avatar, str(error))
+        return
+    profile, preset, wav = _voice_of(avatar, prepared)
+    store_prepared(avatar, prepared, profile, preset, wav)
+    broadcast(avatar_group(avatar.pk), **avatar_status(avatar))
+
+
+def _voice_of(avatar, prepared):
+    """The voice profile when the clip has speech; otherwise a preset voice chosen from the kind."""
+    from inference.voice.presets import preset_for
+    from inference.voice.profile import voice_profile
+
+    profile = {"has_speech": False}
+    if prepared.audio is not None and len(prepared.audio):
+        profile = voice_profile(prepared.audio, prepared.audio_rate)
+    if profile.get("has_speech"):
+        return profile, "", wav_bytes(prepared.audio, prepared.audio_rate)
+    return profile, preset_for(avatar.kind, avatar.description), None
+
+
+def wav_bytes(samples, rate):
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+def _fail_avatar(avatar, reason):
+    avatar.status, avatar.failure_reason = avatar.Status.FAILED, reason[:300]
+    avatar.save(update_fields=["status", "failure_reason"])
+    broadcast(avatar_group(avatar.pk), **avatar_status(avatar))
+
+
+def avatar_job_failed(job, connection, exc_type, exc_value, traceback):
+    """RQ calls this when the job raised or timed out: the avatar must not stay 'processing'."""
+    from theatre.models import Avatar
+
+    log.error("avatar preparation %s failed: %s", job.args, exc_value)
+    avatar = Avatar.objects.filter(pk=job.args[0], status=Avatar.Status.PROCESSING).first()
+    if avatar:
+        _fail_avatar(avatar, GENERIC_AVATAR_FAILURE)
+
+
+# --- films ---------------------------------------------------------------------------------------
+
+def render_film(film_id):
+    from theatre.models import Film
+
+    from .film_spec import RenderRefused, build_film_spec
+    from .render import RenderError, render_film_files
+
+    with transaction.atomic():
+        film = Film.objects.select_for_update().filter(pk=film_id, status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).first()
+        if film is None:  # rendered, failed or deleted meanwhile: nothing to do
+            return
+        film.status, film.stage, film.progress = Film.Status.RENDERING, "starting", 0
+        film.render_attempts += 1
+        film.heartbeat = timezone.now()
+        film.save(update_fields=["status", "stage", "progress", "render_attempts", "heartbeat"])
+    reporter = ProgressReporter(film)
+    try:
+        spec = build_film_spec(film)
+        with tempfile.TemporaryDirectory(prefix="film-") as workdir:
+            result = render_film_files(spec, Path(workdir), on_progress=reporter)
+            _store_film(film, result)
+    except (RenderRefused, RenderError) as error:
+        fail_film(film, str(error))
+        return
+    _notify_cast(film)
+
+
+def _store_film(film, result):
+    from theatre.models import Film
+
+    with open(result.video, "rb") as video, open(result.poster, "rb") as poster:
+        film.video.save(f"film-{film.pk}.mp4", File(video), save=False)
+        film.poster.save(f"film-{film.pk}.jpg", File(poster), save=False)
+    film.status, film.stage, film.progress = Film.Status.DONE, "done", 100
+    film.backend, film.duration, film.rendered_at = result.backend, result.duration, timezone.now()
+    film.failure_reason = ""
+    film.save()
+    broadcast(film_group(film.pk), **film_status(film))
+
+
+def _notify_cast(film):
+    from theatre.consent import notify
+
+    owners = {m.avatar.owner for m in film.cast.select_related("avatar__owner") if m.avatar.owner_id not in (None, film.owner_id)}
+    for owner in owners:
+        notify(owner, f"@{film.owner.profile.handle}: {film.title}", film.get_absolute_url())
+
+
+def fail_film(film, reason):
+    from theatre.models import Film
+
+    Film.objects.filter(pk=film.pk).update(status=Film.Status.FAILED, failure_reason=reason[:300], stage="failed")
+    film.refresh_from_db()
+    broadcast(film_group(film.pk), **film_status(film))
+
+
+def film_job_failed(job, connection, exc_type, exc_value, traceback):
+    from theatre.models import Film
+
+    log.error("render of film %s failed: %s", job.args, exc_value)
+    film = Film.objects.filter(pk=job.args[0], status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).first()
+    if film:
+        fail_film(film, GENERIC_FILM_FAILURE)
+
+
+class ProgressReporter:
+    """Writes progress to the film row and broadcasts it, at most a few times a second, so a fast
+    renderer does not spend its time on database writes."""
+
+    def __init__(self, film, min_interval=0.25):
+        self.film, self.min_interval, self.last, self.last_stage = film, min_interval, 0.0, None
+
+    def __call__(self, progress):
+        import time
+
+        now = time.monotonic()
+        if progress.stage == self.last_stage and now - self.last < self.min_interval and progress.percent < 100:
+            return
+        self.last, self.last_stage = now, progress.stage
+        film = self.film
+        film.stage, film.progress, film.heartbeat = progress.stage, min(99, progress.percent), timezone.now()
+        type(film).objects.filter(pk=film.pk).update(stage=film.stage, progress=film.progress, heartbeat=film.heartbeat)
+        broadcast(film_group(film.pk), **film_status(film), shot=progress.shot, shots=progress.shots,
+                  step=progress.step, steps=progress.steps)

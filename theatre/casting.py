@@ -1,0 +1,141 @@
+"""Casting: starting a film from a template or a prompt, putting avatars in roles, asking for a
+render, and the one-click role swap. Views, jobs, the API and the admin all call these."""
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import castable_avatars
+from .models import CastMember, Film
+
+
+class CastingError(Exception):
+    """A casting step that cannot be done; the message is for the person who tried."""
+
+
+def new_seed():
+    return secrets.randbelow(2**31)
+
+
+@transaction.atomic
+def start_film(owner, script, *, title=None, seed=None, remixed_from=None):
+    """A new draft film owning a copy of the script, cast with the roles' default characters."""
+    from .scripts import copy_script
+
+    own_script = copy_script(script, owner)
+    film = Film.objects.create(
+        owner=owner, script=own_script, title=title or script.title,
+        seed=new_seed() if seed is None else seed, remixed_from=remixed_from,
+    )
+    allowed = castable_avatars(owner)
+    for role in own_script.roles.all():
+        if role.default_avatar_id and allowed.filter(pk=role.default_avatar_id).exists():
+            CastMember.objects.create(film=film, role=role, avatar_id=role.default_avatar_id)
+    return film
+
+
+def _editable(film, user):
+    if film.owner_id != user.pk:
+        raise CastingError(_("Only the film's owner can change its cast."))
+    if film.status not in (Film.Status.DRAFT, Film.Status.FAILED):
+        raise CastingError(_("The cast of a film cannot change once it is rendering or rendered; remix it instead."))
+
+
+@transaction.atomic
+def cast_role(film, user, role_key, avatar_id):
+    """Puts an avatar in a role, if the user may cast it and the role accepts its kind."""
+    _editable(film, user)
+    role = film.script.roles.filter(key=role_key).first()
+    if role is None:
+        raise CastingError(_("This film has no role called %(role)s.") % {"role": role_key})
+    avatar = castable_avatars(user).filter(pk=avatar_id).first()
+    if avatar is None:
+        raise CastingError(_("You may not cast that avatar. Ask its owner first."))
+    if not role.accepts(avatar):
+        raise CastingError(_("%(role)s must be played by a %(kinds)s.") % {
+            "role": role.name, "kinds": " / ".join(_(k) for k in role.kinds)})
+    CastMember.objects.update_or_create(film=film, role=role, defaults={"avatar": avatar})
+    return avatar
+
+
+def uncast_roles(film):
+    """Roles of the script that have no avatar yet."""
+    cast = set(film.cast.values_list("role_id", flat=True))
+    return [role for role in film.script.roles.all() if role.pk not in cast]
+
+
+def check_cast(film):
+    """Raises when a role is empty, or an avatar may no longer be cast (consent revoked)."""
+    missing = uncast_roles(film)
+    if missing:
+        raise CastingError(_("Cast every role first: %(roles)s has no avatar.") % {"roles": ", ".join(r.name for r in missing)})
+    allowed = castable_avatars(film.owner)
+    for member in film.cast.select_related("avatar", "role"):
+        if not allowed.filter(pk=member.avatar_id).exists():
+            raise CastingError(_("%(avatar)s may no longer be cast (its owner's permission changed). Pick someone else for %(role)s.") % {
+                "avatar": member.avatar.name, "role": member.role.name})
+
+
+def request_render(film, user):
+    """Queues a render once: a double click or a second tab finds the film already queued."""
+    from .scripts import validate_script
+
+    if film.owner_id != user.pk:
+        raise CastingError(_("Only the film's owner can render it."))
+    validate_script(film.script)
+    check_cast(film)
+    with transaction.atomic():
+        updated = Film.objects.filter(pk=film.pk, status__in=[Film.Status.DRAFT, Film.Status.FAILED]).update(
+            status=Film.Status.QUEUED, stage="queued", progress=0, failure_reason="", queued_at=timezone.now())
+        if not updated:
+            return False
+        transaction.on_commit(lambda: _enqueue(film.pk))
+    film.refresh_from_db()
+    return True
+
+
+def _enqueue(film_id):
+    from inference.queueing import enqueue_film_render
+
+    enqueue_film_render(film_id)
+
+
+@transaction.atomic
+def swap_me_in(film, user, role_key, avatar_id):
+    """One-click remix: a new film with the same script, seed and other cast, and the user's
+    avatar in one role. It links to the film it was remixed from."""
+    role = film.script.roles.filter(key=role_key).first()
+    if role is None:
+        raise CastingError(_("This film has no role called %(role)s.") % {"role": role_key})
+    avatar = castable_avatars(user).filter(pk=avatar_id).first()
+    if avatar is None:
+        raise CastingError(_("Pick one of your own avatars, or one you may cast."))
+    if not role.accepts(avatar):
+        raise CastingError(_("%(role)s must be played by a %(kinds)s.") % {
+            "role": role.name, "kinds": " / ".join(_(k) for k in role.kinds)})
+    remix = start_film(user, film.script, title=film.title, seed=film.seed, remixed_from=film)
+    allowed = castable_avatars(user)
+    kept = {m.role.key: m.avatar_id for m in film.cast.select_related("role")}
+    kept[role_key] = avatar.pk
+    for new_role in remix.script.roles.all():
+        avatar_for_role = kept.get(new_role.key)
+        if avatar_for_role and (new_role.key == role_key or allowed.filter(pk=avatar_for_role).exists()):
+            CastMember.objects.update_or_create(film=remix, role=new_role, defaults={"avatar_id": avatar_for_role})
+        else:  # someone the remixer may not cast: the role goes back to its default or stays open
+            CastMember.objects.filter(film=remix, role=new_role).exclude(avatar_id=new_role.default_avatar_id).delete()
+    return remix
+
+
+def remix_chain(film, user, depth=5):
+    """The films this one was remixed from, nearest first, as far as the user may see them."""
+    from .access import visible_films
+
+    chain, current = [], film
+    visible = visible_films(user)
+    while current.remixed_from_id and len(chain) < depth:
+        current = visible.filter(pk=current.remixed_from_id).first()
+        if current is None:
+            break
+        chain.append(current)
+    return chain

@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .avatars import check_clip, clip_size_limit_mb
+from .models import Avatar
+
+
+class AvatarForm(forms.ModelForm):
+    clip = forms.FileField(
+        label=_("Reference clip"),
+        help_text=_("A 2–5 second video of the subject (MP4, MOV or WebM). Speak in it if you want your own voice."),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "user"}),
+    )
+
+    class Meta:
+        model = Avatar
+        fields = ("name", "kind", "description", "policy")
+        widgets = {"description": forms.TextInput(attrs={"placeholder": _("e.g. curly hair, red scarf, always smiling")})}
+
+    def __init__(self, *args, upload_too_large=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload_too_large = upload_too_large
+
+    def clean_clip(self):
+        clip = self.cleaned_data["clip"]
+        from inference.media.clip import ClipError
+
+        try:
+            self.clip_info = check_clip(clip)
+        except ClipError as error:
+            raise forms.ValidationError(str(error), code=getattr(error, "code", "invalid")) from error
+        return clip
+
+    def full_clean(self):
+        super().full_clean()
+        if self.upload_too_large:  # the upload handler stopped reading: say why the file is missing
+            self.errors.pop("clip", None)
+            self.add_error("clip", forms.ValidationError(
+                _("The clip is too big: the limit is %(mb)d MB. A 2–5 s clip is plenty."), params={"mb": clip_size_limit_mb()}))
+
+
+class AvatarSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Avatar
+        fields = ("name", "description", "policy", "voice_preset")
+        labels = {"voice_preset": _("Voice")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from inference.voice.presets import PRESETS
+
+        choices = [("", _("My own voice (from the clip)"))] if self.instance.voice_sample else []
+        self.fields["voice_preset"] = forms.ChoiceField(
+            label=_("Voice"), required=False, choices=choices + [(name, name.replace("_", " ")) for name in PRESETS])
+
+
+class CropForm(forms.Form):
+    left = forms.FloatField(min_value=0, max_value=1)
+    top = forms.FloatField(min_value=0, max_value=1)
+    right = forms.FloatField(min_value=0, max_value=1)
+    bottom = forms.FloatField(min_value=0, max_value=1)
+
+    def box(self):
+        data = self.cleaned_data
+        return [data["left"], data["top"], data["right"], data["bottom"]]
