@@ -85,7 +85,7 @@ def avatar_job_failed(job, connection, exc_type, exc_value, traceback):
 
 # --- films ---------------------------------------------------------------------------------------
 
-def render_film(film_id):
+def render_film(film_id, on_progress=None):
     from theatre.models import Film
 
     from .film_spec import RenderRefused, build_film_spec
@@ -99,7 +99,7 @@ def render_film(film_id):
         film.render_attempts += 1
         film.heartbeat = timezone.now()
         film.save(update_fields=["status", "stage", "progress", "render_attempts", "heartbeat"])
-    reporter = ProgressReporter(film)
+    reporter = ProgressReporter(film, also=on_progress)
     try:
         spec = build_film_spec(film)
         with tempfile.TemporaryDirectory(prefix="film-") as workdir:
@@ -153,12 +153,15 @@ class ProgressReporter:
     """Writes progress to the film row and broadcasts it, at most a few times a second, so a fast
     renderer does not spend its time on database writes."""
 
-    def __init__(self, film, min_interval=0.25):
+    def __init__(self, film, min_interval=0.25, also=None):
         self.film, self.min_interval, self.last, self.last_stage = film, min_interval, 0.0, None
+        self.also = also
 
     def __call__(self, progress):
         import time
 
+        if self.also:
+            self.also(progress)
         now = time.monotonic()
         if progress.stage == self.last_stage and now - self.last < self.min_interval and progress.percent < 100:
             return

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from theatre.views import avatars, home
+from theatre.views import avatars, home, studio
 
 
 theatre_patterns = [
@@ -16,6 +16,15 @@ theatre_patterns = [
     path("avatars/<int:pk>/crop/", avatars.avatar_crop, name="avatar_crop"),
     path("avatars/<int:pk>/delete/", avatars.avatar_delete, name="avatar_delete"),
     path("avatars/<int:pk>/ask/", avatars.avatar_ask, name="avatar_ask"),
+    path("templates/", studio.template_gallery, name="templates"),
+    path("templates/<int:pk>/poster/", studio.template_poster, name="template_poster"),
+    path("templates/<int:pk>/start/", studio.film_from_template, name="film_from_template"),
+    path("films/new/", studio.film_from_prompt, name="film_from_prompt"),
+    path("films/<int:pk>/edit/", studio.film_edit, name="film_edit"),
+    path("films/<int:pk>/cast/<slug:role_key>/", studio.film_cast, name="film_cast"),
+    path("films/<int:pk>/render/", studio.film_render, name="film_render"),
+    path("films/<int:pk>/status/", studio.film_status_json, name="film_status"),
+    path("films/<int:pk>/swap/", studio.swap, name="swap"),
     path("use-requests/<int:request_id>/<str:answer>/", avatars.use_request_answer, name="use_request"),
 ]
 

@@ -1,0 +1,103 @@
+"""Forms of the film studio: the free prompt, a storyboard shot, a role's cast, the role swap."""
+from django import forms
+from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import Shot
+
+
+class PromptForm(forms.Form):
+    prompt = forms.CharField(
+        label=_("Your film in one prompt"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("Shot 1: wide shot, @Mia walks on the beach at sunset. Shot 2: close-up, @Mia smiles: \"What a day!\"")}),
+        help_text=_("Mark shots with “Shot 1:” or “镜头一，”; name avatars with @; put lines in quotes. Up to 6 shots and 15 seconds."),
+    )
+
+
+class ShotForm(forms.ModelForm):
+    dialogue_text = forms.CharField(
+        label=_("Lines"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One line each, as role: text"),
+    )
+
+    class Meta:
+        model = Shot
+        fields = ("framing", "camera_move", "action", "duration")
+        widgets = {"action": forms.Textarea(attrs={"rows": 2}), "duration": forms.NumberInput(attrs={"step": "0.5", "min": "1", "max": "15"})}
+
+    def __init__(self, *args, script=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.script = script
+        names = {role.key: role.name for role in script.roles.all()} if script else {}
+        if self.instance.pk:
+            self.fields["dialogue_text"].initial = "\n".join(
+                f"{names.get(line.get('role'), line.get('role'))}: {line.get('text', '')}" for line in self.instance.dialogue)
+
+    def clean_duration(self):
+        duration = self.cleaned_data["duration"]
+        if not 1 <= duration <= 15:
+            raise forms.ValidationError(_("A shot lasts between 1 and 15 seconds."))
+        return duration
+
+    def clean_dialogue_text(self):
+        by_name = {}
+        for role in self.script.roles.all():
+            by_name[role.name.casefold()] = role.key
+            by_name[role.key.casefold()] = role.key
+        lines = []
+        for raw in self.cleaned_data["dialogue_text"].splitlines():
+            if not raw.strip():
+                continue
+            speaker, sep, text = raw.replace("：", ":").partition(":")
+            key = by_name.get(speaker.strip().lstrip("@").casefold())
+            if not sep or key is None or not text.strip():
+                raise forms.ValidationError(_("Write each line as role: text, with a role of this film (%(roles)s)."),
+                                            params={"roles": ", ".join(r.name for r in self.script.roles.all())})
+            lines.append({"role": key, "text": text.strip()})
+        return lines
+
+    def save(self, commit=True):
+        self.instance.dialogue = self.cleaned_data["dialogue_text"]
+        speakers = [line["role"] for line in self.instance.dialogue]
+        self.instance.role_keys = list(dict.fromkeys([*self.instance.role_keys, *speakers]))
+        return super().save(commit=commit)
+
+
+class BaseShotFormSet(BaseModelFormSet):
+    def __init__(self, *args, script=None, **kwargs):
+        self.script = script
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "script": self.script}
+
+
+ShotFormSet = modelformset_factory(Shot, form=ShotForm, formset=BaseShotFormSet, extra=0, can_delete=False)
+
+
+class CastForm(forms.Form):
+    avatar = forms.ModelChoiceField(queryset=None, label=_("Avatar"), empty_label=_("Choose an avatar"))
+
+    def __init__(self, *args, role, avatars, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role = role
+        queryset = avatars.filter(kind__in=role.kinds) if role.kinds else avatars
+        self.fields["avatar"].queryset = queryset.order_by("stock_key", "name")
+        self.fields["avatar"].label = role.name
+        self.fields["avatar"].label_from_instance = _avatar_label
+
+
+def _avatar_label(avatar):
+    if avatar.is_stock:
+        return f"{avatar.name} ★"
+    return f"{avatar.name} (@{avatar.owner.profile.handle})"
+
+
+class SwapForm(forms.Form):
+    role = forms.ChoiceField(label=_("Which role do you take?"))
+    avatar = forms.ModelChoiceField(queryset=None, label=_("As which of your avatars?"), empty_label=None)
+
+    def __init__(self, *args, film, avatars, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.key, role.name) for role in film.script.roles.all()]
+        self.fields["avatar"].queryset = avatars

@@ -1,0 +1,183 @@
+"""Making a film: the template gallery, a film from a template or a free prompt, the storyboard and
+cast editor, the render button, live status, and the one-click role swap."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inference.status import film_status
+from theatre import casting
+from theatre.access import castable_avatars, visible_films
+from theatre.models import Film, Script
+from theatre.studio_forms import CastForm, PromptForm, ShotFormSet, SwapForm
+
+
+def _gallery_language(request):
+    return "zh-hans" if (request.LANGUAGE_CODE or "").startswith("zh") else "en"
+
+
+def template_gallery(request):
+    templates = Script.objects.filter(is_template=True, language=_gallery_language(request)).prefetch_related("roles")
+    return render(request, "theatre/template_gallery.html", {"templates": templates})
+
+
+def template_poster(request, pk):
+    """Template posters are the project's own public artwork, unlike users' media."""
+    script = get_object_or_404(Script, pk=pk, is_template=True)
+    if not script.poster:
+        raise Http404
+    return FileResponse(script.poster.open("rb"), content_type="image/jpeg" if script.poster.name.endswith(".jpg") else "image/png")
+
+
+@require_POST
+@login_required
+def film_from_template(request, pk):
+    template = get_object_or_404(Script, pk=pk, is_template=True)
+    film = casting.start_film(request.user, template)
+    messages.success(request, _("Your draft is ready. Cast each role, then render."))
+    return redirect("theatre:film_edit", pk=film.pk)
+
+
+@login_required
+def film_from_prompt(request):
+    from theatre.prompt_parser import ScriptError, parse_prompt
+    from theatre.scripts import create_script_from_parsed
+
+    form = PromptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mine = {a.name: a for a in castable_avatars(request.user)}
+        try:
+            parsed = parse_prompt(form.cleaned_data["prompt"], known_mentions={name: name for name in mine})
+            with transaction.atomic():
+                script = create_script_from_parsed(request.user, parsed)
+                film = Film.objects.create(owner=request.user, script=script, title=script.title, seed=casting.new_seed())
+                for role in script.roles.all():
+                    if role.name in mine:
+                        casting.cast_role(film, request.user, role.key, mine[role.name].pk)
+        except ScriptError as error:
+            form.add_error("prompt", str(error))
+        else:
+            messages.success(request, _("Here is your storyboard: check each shot, cast the roles, then render."))
+            return redirect("theatre:film_edit", pk=film.pk)
+    return render(request, "theatre/film_from_prompt.html", {"form": form})
+
+
+def _own_film(request, pk):
+    return get_object_or_404(Film.objects.select_related("script"), pk=pk, owner=request.user)
+
+
+@login_required
+def film_edit(request, pk):
+    from theatre.prompt_parser import ScriptError
+    from theatre.scripts import validate_script
+
+    film = _own_film(request, pk)
+    if film.status not in (Film.Status.DRAFT, Film.Status.FAILED):
+        return redirect("theatre:film", pk=film.pk)
+    shots = ShotFormSet(request.POST or None, queryset=film.script.shots.all(), script=film.script, prefix="shots")
+    if request.method == "POST" and shots.is_valid():
+        try:
+            with transaction.atomic():
+                shots.save()
+                validate_script(film.script)
+        except ScriptError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Storyboard saved."))
+            return redirect("theatre:film_edit", pk=film.pk)
+    return render(request, "theatre/film_edit.html", {
+        "film": film, "shots": shots, "cast_forms": _cast_forms(film, request.user),
+        "missing": casting.uncast_roles(film), "duration": sum(s.duration for s in film.script.shots.all()),
+    })
+
+
+def _cast_forms(film, user):
+    current = {m.role_id: m.avatar_id for m in film.cast.all()}
+    allowed = castable_avatars(user).select_related("owner__profile")
+    return [(role, CastForm(role=role, avatars=allowed, initial={"avatar": current.get(role.pk)}, prefix=f"role-{role.pk}"))
+            for role in film.script.roles.all()]
+
+
+@require_POST
+@login_required
+def film_cast(request, pk, role_key):
+    film = _own_film(request, pk)
+    role = get_object_or_404(film.script.roles, key=role_key)
+    form = CastForm(request.POST, role=role, avatars=castable_avatars(request.user), prefix=f"role-{role.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Pick an avatar for %(role)s.") % {"role": role.name})
+        return redirect("theatre:film_edit", pk=film.pk)
+    try:
+        avatar = casting.cast_role(film, request.user, role.key, form.cleaned_data["avatar"].pk)
+    except casting.CastingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(avatar)s plays %(role)s.") % {"avatar": avatar.name, "role": role.name})
+    return redirect("theatre:film_edit", pk=film.pk)
+
+
+@require_POST
+@login_required
+def film_render(request, pk):
+    from theatre.prompt_parser import ScriptError
+
+    film = _own_film(request, pk)
+    try:
+        casting.request_render(film, request.user)
+    except (casting.CastingError, ScriptError) as error:
+        messages.error(request, str(error))
+        return redirect("theatre:film_edit", pk=film.pk)
+    return redirect("theatre:film", pk=film.pk)
+
+
+@login_required
+def film_status_json(request, pk):
+    film = _own_film(request, pk)
+    status = film_status(film)
+    if film.status == Film.Status.QUEUED and film.job_id:
+        from inference.queueing import queue_position
+
+        status["queue_position"] = queue_position(film.job_id)
+    return JsonResponse(status)
+
+
+def swap(request, pk):
+    """'Swap me in' on a film the user may see, or one opened through a share link."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    film = _swappable_film(request, pk)
+    mine = castable_avatars(request.user).filter(owner=request.user)
+    form = SwapForm(request.POST or None, film=film, avatars=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            remix = casting.swap_me_in(film, request.user, form.cleaned_data["role"], form.cleaned_data["avatar"].pk)
+        except casting.CastingError as error:
+            form.add_error(None, str(error))
+        else:
+            if not casting.uncast_roles(remix):
+                casting.request_render(remix, request.user)
+                messages.success(request, _("You're in! Your remix is rendering."))
+                return redirect("theatre:film", pk=remix.pk)
+            messages.info(request, _("You're in. Cast the remaining roles, then render."))
+            return redirect("theatre:film_edit", pk=remix.pk)
+    return render(request, "theatre/swap.html", {"film": film, "form": form, "has_avatar": mine.exists()})
+
+
+def _swappable_film(request, pk):
+    film = visible_films(request.user).filter(pk=pk).select_related("script").first()
+    if film is None:
+        from theatre.sharing import active_link
+
+        tokens = request.session.get("share_tokens", [])
+        for token in tokens:
+            link = active_link(token)
+            if link and link.film_id == pk and not link.film.taken_down:
+                film = link.film
+                break
+    if film is None:
+        raise Http404
+    return film
