@@ -42,3 +42,27 @@ class FriendRequest(models.Model):
             models.UniqueConstraint(fields=["from_user", "to_user"], name="one_request_per_pair"),
             models.CheckConstraint(condition=~Q(from_user=models.F("to_user")), name="no_self_request"),
         ]
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=60, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def digest_of(token):
+        import hashlib
+
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, label=""):
+        import secrets
+
+        token = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, digest=cls.digest_of(token), label=label)
+        return token

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"), name="password_done"),
     path("profile/", views.edit_profile, name="edit_profile"),
+    path("api-token/", views.api_token, name="api_token"),
     path("friends/", views.friend_list, name="friends"),
     path("friends/requests/<int:request_id>/accept/", views.accept, name="accept"),
     path("friends/requests/<int:request_id>/decline/", views.decline, name="decline"),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import friends
 from .forms import FindFriendForm, ProfileForm, SignUpForm
-from .models import FriendRequest, Profile
+from .models import ApiToken, FriendRequest, Profile
 
 User = get_user_model()
 
@@ -51,6 +51,19 @@ def profile(request, handle):
         "is_friend": friends.are_friends(user, person.user),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def api_token(request):
+    """Issues a new personal API token; it is shown once, since only its hash is kept."""
+    token = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            request.user.api_tokens.all().delete()
+            messages.success(request, _("All your API tokens are revoked."))
+            return redirect("accounts:api_token")
+        token = ApiToken.issue(request.user, label="web")
+    return render(request, "accounts/api_token.html", {"token": token, "tokens": request.user.api_tokens.order_by("-created")})
 
 
 @login_required
