@@ -199,6 +199,6 @@ def _check_timing(scan: _Scan, declared, video, audio) -> ClipInfo:
         raise ClipError("too_long")
     return ClipInfo(
         duration=round(duration, 3), width=scan.width, height=scan.height,
-        fps=round(scan.frames / duration, 3), rotation=scan.rotation,
+        fps=round(scan.frames / duration, 2), rotation=scan.rotation,
         video_codec=video.codec_context.name, has_audio=audio is not None,
     )
