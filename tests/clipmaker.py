@@ -52,6 +52,8 @@ def _add_video(container, codec, fps, width, height, rotation):
         video.options = {"preset": "ultrafast"}
     if codec == "libx265":
         video.options = {"preset": "ultrafast", "x265-params": "log-level=error"}
+    if codec in ("libvpx", "libvpx-vp9"):
+        video.options = {"deadline": "realtime", "cpu-used": "8"}  # libvpx's default is slow
     if rotation is not None:
         video.set_display_rotation(rotation)
     return video
