@@ -1,7 +1,7 @@
 """A table of unusual and malformed uploads, each made here with PyAV, and what probe_clip says."""
-import os
 
 import av
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -18,12 +18,17 @@ def _truncated(path, faststart=False):
     path.write_bytes(data[: len(data) // 2])
 
 
-def _corrupted(path):
-    write_clip(path, seconds=3, audio="aac", options={"movflags": "faststart"})
+def _noise(count, seed=7):
+    """Random bytes, the same on every run so a failure can be reproduced."""
+    return np.random.default_rng(seed).integers(0, 256, count, dtype=np.uint8).tobytes()
+
+
+def _corrupted(path, seed=7, faststart=True):
+    write_clip(path, seconds=3, audio="aac", options={"movflags": "faststart"} if faststart else None)
     data = bytearray(path.read_bytes())
     start = data.find(b"mdat")
     middle = (start + len(data)) // 2
-    data[middle: middle + 4000] = os.urandom(4000)
+    data[middle: middle + 4000] = _noise(4000, seed)
     path.write_bytes(bytes(data))
 
 
@@ -71,12 +76,20 @@ CASES = [
     ("aspect_6_to_1", "a.mp4", lambda p: write_clip(p, size=(480, 80)), "bad_aspect"),
     ("audio_only", "a.m4a", write_audio_only, "no_video_stream"),
     ("png_renamed_mp4", "a.mp4", _png, "not_video"),
-    ("random_bytes", "a.mp4", lambda p: p.write_bytes(os.urandom(20_000)), "not_video"),
+    ("random_bytes", "a.mp4", lambda p: p.write_bytes(_noise(20_000)), "not_video"),
     ("empty_file", "a.mp4", lambda p: p.write_bytes(b""), "not_video"),
     ("mp4_truncated_at_half", "a.mp4", _truncated, "truncated"),
     ("faststart_mp4_truncated_at_half", "a.mp4", lambda p: _truncated(p, faststart=True),
      "truncated"),
     ("bytes_corrupted_in_mdat", "a.mp4", _corrupted, "corrupt"),
+    ("bytes_corrupted_in_mdat_index_at_end", "a.mp4", lambda p: _corrupted(p, faststart=False),
+     "corrupt"),
+    # Like a browser's MediaRecorder: a live WebM declares no duration, so decoding finds out.
+    ("thirty_one_seconds_live_webm", "a.webm", lambda p: write_clip(
+        p, codec="libvpx", seconds=31, fps=8, size=(64, 64), options={"live": "1"}), "too_long"),
+    ("live_webm_opus", "a.webm", lambda p: write_clip(
+        p, codec="libvpx-vp9", audio="libopus", seconds=2, options={"live": "1"}),
+     dict(duration=pytest.approx(2.0, abs=0.05), has_audio=True)),
 ]
 
 

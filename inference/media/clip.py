@@ -66,7 +66,7 @@ def probe_clip(path) -> ClipInfo:
 
 def scan_clip(path, on_video: FrameCallback | None = None, on_audio: FrameCallback | None = None,
               ) -> ClipInfo:
-    """Decode the whole clip once, calling back with (frame, seconds since the first video frame)."""
+    """Decode the whole clip once, calling back with (frame, its timestamp in seconds)."""
     container = _open(path)
     try:
         video = _video_stream(container)
