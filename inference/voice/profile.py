@@ -179,10 +179,7 @@ def _speech_like(track, rms):
         mod_freqs = np.fft.rfftfreq(len(env), FRAME_SECONDS)
         band = (mod_freqs >= 2) & (mod_freqs <= 10)
         modulation = float(np.sqrt(2 * np.sum(spectrum[band] ** 2)) / env.mean())
-    # Speech pauses between syllables; a melody or a drone is voiced almost all the time.
-    active = env > env.max() * 10 ** (-40 / 20)
-    voiced_share = voiced.sum() / max(1, active.sum())
-    is_speech = pitch_motion >= 0.04 and modulation >= 0.3 and voiced_share <= 0.9
+    is_speech = pitch_motion >= 0.04 and modulation >= 0.3
     return bool(is_speech), voiced_seconds
 
 
