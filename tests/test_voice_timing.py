@@ -132,3 +132,12 @@ def test_estimate_line_seconds_is_close_to_espeak(backend, cast):
     for text, language in [("Good morning, Rex! Did you sleep well?", "en"), ("我们明天一起去公园散步吧。", "zh")]:
         samples, rate = backend.synthesize(text, language, cast["ann"])
         assert estimate_line_seconds(text, language) == pytest.approx(len(samples) / rate, rel=0.5)
+
+
+def test_a_short_silent_shot_keeps_its_length_when_the_film_is_long(backend, cast):
+    plan = shots()
+    plan[2].duration = 0.5
+    plan.append(ShotSpec(4, "wide", "static", "", [], [], 13.0))
+    audio = plan_film_audio(plan, cast, backend)
+    assert plan[2].duration == pytest.approx(0.5)
+    assert sum(audio.shot_durations) == pytest.approx(15.0)

@@ -54,7 +54,7 @@ def target_profile(voice):
     return preset_profile(name), name
 
 
-def espeak_command(voice_name, pitch, range_setting, wpm):
+def espeak_command(voice_name, pitch, wpm):
     """The argument list (no shell): SSML on stdin, WAV on stdout."""
     return [ESPEAK, "-m", "-b", "1", "--stdout", "-v", voice_name, "-p", str(int(pitch)),
             "-s", str(int(wpm)), "--stdin"]
@@ -71,7 +71,7 @@ def run_espeak(text, language, pitch=50, range_setting=50, wpm=175):
     flat = " ".join(str(text).split())
     ssml = f'<speak><prosody range="{int(range_setting)}">{escape(flat)}</prosody></speak>'
     result = subprocess.run(
-        espeak_command(espeak_voice(language), pitch, range_setting, wpm),
+        espeak_command(espeak_voice(language), pitch, wpm),
         input=ssml.encode("utf-8"), capture_output=True, timeout=30, check=False,
     )
     if result.returncode != 0 or len(result.stdout) <= 44:
@@ -91,10 +91,15 @@ def read_wav_bytes(data):
 
 
 @lru_cache(maxsize=32)
-def _reference_audio(path, rate):
+def _cached_audio(path, mtime, rate):
     from .audio import load_audio
 
     return load_audio(Path(path), rate)
+
+
+def _reference_audio(path, rate):
+    """The avatar's voice sample, read once per render (keyed by mtime: a re-recorded clip reloads)."""
+    return _cached_audio(str(path), Path(path).stat().st_mtime_ns, rate)
 
 
 def espeak_settings(profile, language):

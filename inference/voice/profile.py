@@ -121,10 +121,10 @@ def median_pitch(samples, rate):
     return float(np.median(voiced)) if len(voiced) else float("nan")
 
 
-def loudness_dbfs(samples):
-    """RMS level in dBFS over the audible part (quiet gaps between words do not count)."""
+def loudness_dbfs(samples, rate):
+    """RMS level in dBFS over the audible part: 20 ms frames within 30 dB of the loudest."""
     samples = to_mono_float(samples)
-    rms = frame_rms(samples, 100, 1.0 / 100) if len(samples) < 100 else frame_rms(samples, 1000, 0.02)
+    rms = frame_rms(samples, rate, 0.02)
     if len(rms) == 0 or rms.max() <= 0:
         return -120.0
     active = rms[rms > rms.max() * 10 ** (-30 / 20)]
@@ -206,7 +206,7 @@ def voice_profile(samples, rate):
         "median_pitch_hz": round(float(median), 2) if len(voiced) else None,
         "pitch_range_semitones": round(pitch_range, 2),
         "speaking_rate_sps": round(syllable_rate(samples, rate), 2),
-        "loudness_db": round(loudness_dbfs(samples), 2),
+        "loudness_db": round(loudness_dbfs(samples, rate), 2),
         "spectral_tilt_db_per_octave": round(spectral_tilt(samples, rate), 2),
         "voiced_seconds": round(voiced_seconds, 2),
         "duration": round(duration, 3),

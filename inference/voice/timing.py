@@ -71,7 +71,8 @@ def fit_durations(wanted, needed, max_seconds):
     Raises TimingError naming the shots when the lines alone are longer than `max_seconds`.
     """
     durations = [max(w, n) for w, n in zip(wanted, needed)]
-    floor = [max(n, MIN_SHOT) if n == 0 else n for n in needed]
+    # A shot with lines cannot be shorter than its lines; a silent one may shrink to MIN_SHOT.
+    floor = [n if n > 0 else min(w, MIN_SHOT) for w, n in zip(wanted, needed)]
     if sum(floor) > max_seconds + 1e-9:
         running, lines = 0.0, []
         for index, (n, f) in enumerate(zip(needed, floor)):
