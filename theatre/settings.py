@@ -171,6 +171,10 @@ THEATRE_BACKEND = os.environ.get("THEATRE_BACKEND", "auto")
 WAN_MODEL = os.environ.get("WAN_MODEL", "Wan-AI/Wan2.1-VACE-1.3B-diffusers")
 WAN_WEIGHTS_DIR = Path(os.environ.get("WAN_WEIGHTS_DIR", VAR_DIR / "weights" / "wan2.1-vace-1.3b"))
 WAN_LORA = os.environ.get("WAN_LORA", "")
+# Voices: "espeak" runs anywhere; "clone" uses CosyVoice 2 from VOICE_CLONE_WEIGHTS_DIR on a GPU
+# worker and falls back to espeak when the package or the weights are missing.
+VOICE_BACKEND = os.environ.get("VOICE_BACKEND", "espeak")
+VOICE_CLONE_WEIGHTS_DIR = Path(os.environ.get("VOICE_CLONE_WEIGHTS_DIR", VAR_DIR / "weights" / "cosyvoice2-0.5b"))
 WAN_CPU_OFFLOAD = env_bool("WAN_CPU_OFFLOAD", False)
 WAN_VAE_TILING = env_bool("WAN_VAE_TILING", False)
 FILM_MAX_SECONDS = 15.0
