@@ -24,7 +24,7 @@ class RenderResult:
 
 def render_film_files(spec, workdir, *, on_progress=None, backend=None, voice_backend=None):
     from .backends import BackendUnavailable, choose_backend, get_backend
-    from .voice import get_voice_backend
+    from .voice.base import get_voice_backend
     from .voice.timing import TimingError, plan_film_audio
 
     report = on_progress or (lambda progress: None)
@@ -34,7 +34,7 @@ def render_film_files(spec, workdir, *, on_progress=None, backend=None, voice_ba
         raise RenderError(str(error)) from error
     report(Progress("voices", 2, shots=len(spec.shots)))
     try:
-        audio = plan_film_audio(spec.shots, spec.cast, voice_backend or get_voice_backend("espeak"),
+        audio = plan_film_audio(spec.shots, spec.cast, voice_backend or get_voice_backend(),
                                 max_seconds=settings.FILM_MAX_SECONDS)
     except TimingError as error:
         raise RenderError(str(error)) from error
@@ -81,9 +81,9 @@ def _encode(spec, backend, audio, video, poster, report):
 
 
 def _cue_at(cues, t):
-    for cue in cues:
-        if cue.start <= t < cue.end:
-            return cue.text
+    for start, end, text, _role in cues:
+        if start <= t < end:
+            return text
     return ""
 
 
