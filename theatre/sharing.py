@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import films_controlled_by
 from .models import Film, Notification, ShareLink
 
 # The session remembers which films it has counted, so a reload or a seek is not a new view.
@@ -73,9 +74,7 @@ def record_view(film, link=None, session=None):
 
 def may_take_down(film, user):
     """The film's owner, and the owner of any avatar in its cast."""
-    if not user or not user.is_authenticated:
-        return False
-    return film.owner_id == user.pk or film.cast.filter(avatar__owner=user).exists()
+    return films_controlled_by(user).filter(pk=film.pk).exists()
 
 
 def take_down(film, user):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theatre import sharing
-from theatre.access import films_featuring, films_owned_by, visible_avatars, visible_films
+from theatre.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_films
 from theatre.forms import ShareLinkForm
 from theatre.models import Film, ShareLink
 
@@ -93,7 +93,7 @@ def restore(request, film_id):
 
 
 def _take_down_or_restore(request, film_id, change, done_message):
-    film = get_object_or_404(visible_films(request.user), pk=film_id)
+    film = get_object_or_404(films_controlled_by(request.user), pk=film_id)
     try:
         change(film, request.user)
     except sharing.SharingError as error:
