@@ -69,6 +69,7 @@ def record_view(film, link=None, session=None):
         Film.objects.filter(pk=film.pk).update(view_count=F("view_count") + 1)
         if link is not None:
             ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
+    film.refresh_from_db(fields=["view_count"])  # the page shows the count with this view in it
     return True
 
 
