@@ -1,5 +1,6 @@
 """Watching films: the watch page, the shared page behind a token, my films, films featuring my
 avatars, and the owner's share links and the take-down buttons."""
+import mimetypes
 from datetime import timedelta
 
 from django.conf import settings
@@ -146,6 +147,7 @@ def _watch_context(request, film, link):
         "video_url": site + files["video"],
         "poster_url": site + files["poster"],
         "size": size,
+        "poster_type": mimetypes.guess_type(film.poster.name)[0] if film.poster else None,
         "renderer": sharing.renderer_name(film.backend),
         "cast": _cast(request.user, film),
         "remixed_from": _remix_chain(request.user, film),
