@@ -62,3 +62,10 @@ def films_owned_by(user):
 def films_featuring(user):
     """Films anyone made with one of this user's avatars: the owner sees and may take down each."""
     return Film.objects.filter(cast__avatar__owner=user).exclude(owner=user).distinct()
+
+
+def films_controlled_by(user):
+    """Films this user may take down or restore: their own, and those with one of their avatars."""
+    if not user or not user.is_authenticated:
+        return Film.objects.none()
+    return Film.objects.filter(Q(owner=user) | Q(cast__avatar__owner=user)).distinct()

@@ -63,3 +63,9 @@ class CropForm(forms.Form):
     def box(self):
         data = self.cleaned_data
         return [data["left"], data["top"], data["right"], data["bottom"]]
+
+class ShareLinkForm(forms.Form):
+    expires_in_days = forms.IntegerField(
+        label=_("Expires after (days)"), required=False, min_value=1, max_value=365,
+        help_text=_("Leave empty for a link that works until you revoke it."),
+    )

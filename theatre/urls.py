@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from theatre import api
-from theatre.views import avatars, home, studio
+from theatre.views import avatars, films, home, media, studio
 
 
 theatre_patterns = [
@@ -26,6 +26,22 @@ theatre_patterns = [
     path("films/<int:pk>/render/", studio.film_render, name="film_render"),
     path("films/<int:pk>/status/", studio.film_status_json, name="film_status"),
     path("films/<int:pk>/swap/", studio.swap, name="swap"),
+    path("films/", films.my_films, name="films"),
+    path("films/featuring-me/", films.featuring, name="featuring"),
+    path("films/<int:film_id>/", films.film, name="film"),
+    path("films/<int:film_id>/video", media.film_video, name="film_video"),
+    path("films/<int:film_id>/poster", media.film_poster, name="film_poster"),
+    path("films/<int:film_id>/download", media.film_download, name="film_download"),
+    path("films/<int:film_id>/share/", films.create_share_link, name="share_create"),
+    path("films/<int:film_id>/share/<int:link_id>/revoke/", films.revoke_share_link, name="share_revoke"),
+    path("films/<int:film_id>/take-down/", films.take_down, name="take_down"),
+    path("films/<int:film_id>/restore/", films.restore, name="restore"),
+    path("s/<str:token>/", films.shared, name="shared"),
+    path("s/<str:token>/video", media.shared_video, name="shared_video"),
+    path("s/<str:token>/poster", media.shared_poster, name="shared_poster"),
+    path("s/<str:token>/download", media.shared_download, name="shared_download"),
+    path("avatars/<int:avatar_id>/media/<str:kind>", media.avatar_file, name="avatar_file"),
+    path("avatars/<int:avatar_id>/frames/<int:frame_id>", media.avatar_frame, name="avatar_frame"),
     path("use-requests/<int:request_id>/<str:answer>/", avatars.use_request_answer, name="use_request"),
 ]
 

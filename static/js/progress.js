@@ -17,9 +17,9 @@
   function describe(event) {
     const words = JSON.parse(box.dataset.words || "{}");
     let text = words[event.stage] || event.status_label || event.stage || "";
-    if (event.shots) text += " · " + (words.shot || "shot") + " " + event.shot + "/" + event.shots;
-    if (event.steps) text += " · " + (words.step || "step") + " " + event.step + "/" + event.steps;
-    if (event.queue_position) text += " · " + (words.position || "#") + " " + event.queue_position;
+    if (event.shots) text += " · " + (words.shot_label || "shot") + " " + event.shot + "/" + event.shots;
+    if (event.steps) text += " · " + (words.step_label || "step") + " " + event.step + "/" + event.steps;
+    if (event.queue_position) text += " · " + (words.position_label || "#") + " " + event.queue_position;
     return text;
   }
   function poll() {

@@ -168,16 +168,10 @@ def swap(request, pk):
 
 
 def _swappable_film(request, pk):
-    film = visible_films(request.user).filter(pk=pk).select_related("script").first()
-    if film is None:
-        from theatre.sharing import active_link
+    from theatre.sharing import film_opened_through_link
 
-        tokens = request.session.get("share_tokens", [])
-        for token in tokens:
-            link = active_link(token)
-            if link and link.film_id == pk and not link.film.taken_down:
-                film = link.film
-                break
+    film = visible_films(request.user).filter(pk=pk).select_related("script").first()
+    film = film or film_opened_through_link(request.session, pk)
     if film is None:
         raise Http404
     return film
