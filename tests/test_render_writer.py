@@ -126,3 +126,21 @@ def test_save_poster_writes_a_jpeg(tmp_path):
     path = save_poster(np.full((180, 320, 3), 50, np.uint8), tmp_path / "poster.jpg")
     assert path.read_bytes()[:2] == b"\xff\xd8"
     assert [p.name for p in tmp_path.iterdir()] == ["poster.jpg"]
+
+
+def test_write_film_streams_a_whole_preview_film_with_progress_and_poster(tmp_path):
+    from inference.backends.preview import PreviewBackend
+    from inference.media.assemble import write_film
+    from tests.render_fixtures import make_film
+
+    film = make_film(tmp_path, width=320, height=180, fps=12)
+    updates = []
+    path = write_film(film, PreviewBackend(), tmp_path / "out" / "film.mp4", audio=tone(film.duration),
+                      poster_path=tmp_path / "out" / "poster.jpg", on_progress=updates.append)
+    with av.open(str(path)) as container:
+        assert container.streams.video[0].frames == 48
+    assert read_provenance(path)["backend"] == "preview"
+    assert (tmp_path / "out" / "poster.jpg").exists()
+    assert updates[-1].stage == "done" and updates[-1].percent == 100
+    percents = [u.percent for u in updates]
+    assert percents == sorted(percents) and updates[0].shots == 2
