@@ -125,3 +125,11 @@ def test_wan_backend_refuses_a_cpu_machine_clearly(tmp_path):
     folder.mkdir()
     with pytest.raises(BackendUnavailable, match="CUDA"):
         wan.wan_backend(folder)
+
+
+def test_get_backend_builds_the_tiny_backend_by_name():
+    from inference.backends import get_backend
+
+    backend = get_backend("tiny")
+    assert isinstance(backend, TinyWanBackend) and isinstance(backend.pipeline, WanVACEPipeline)
+    assert "fake" in backend.model

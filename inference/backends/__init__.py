@@ -21,9 +21,12 @@ def _setting(name, default):
     """Reads a Django setting when Django is configured; these modules also run without it."""
     try:
         from django.conf import settings
-
-        return getattr(settings, name, default) if settings.configured else default
+        from django.core.exceptions import ImproperlyConfigured
     except ImportError:
+        return default
+    try:
+        return getattr(settings, name, default)
+    except ImproperlyConfigured:  # no DJANGO_SETTINGS_MODULE: a benchmark or a plain script
         return default
 
 
@@ -66,7 +69,10 @@ def get_backend(name: str = "auto", **options) -> Backend:
         return TinyWanBackend(**options)
     from inference.backends.wan import wan_backend
 
-    options.setdefault("source", _weights_dir(None) or _setting("WAN_MODEL", None))
+    # The installed weights folder wins; else the model id, which loads only if already in the HF cache.
+    folder = _weights_dir(None)
+    options.setdefault("source", folder if folder and folder.is_dir() else _setting("WAN_MODEL", None))
+    options.setdefault("weights_dir", folder)
     options.setdefault("lora", _setting("WAN_LORA", "") or None)
     options.setdefault("cpu_offload", _setting("WAN_CPU_OFFLOAD", False))
     options.setdefault("vae_tiling", _setting("WAN_VAE_TILING", False))
