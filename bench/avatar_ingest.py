@@ -21,7 +21,7 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 import django  # noqa: E402
 
 django.setup()
-from inference.media import prepare_clip  # noqa: E402
+from inference.media.ingest import prepare_clip  # noqa: E402
 
 WIDTH, HEIGHT, FPS, SECONDS, RATE = 1920, 1080, 30, 5, 48000
 TARGET = 2.0

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 from skimage.data import astronaut
 
-from inference.media import ClipError, crop_from_box, prepare_clip
+from inference.media.clip import ClipError
+from inference.media.ingest import crop_from_box, prepare_clip
 from tests.clipmaker import moving_bar, write_clip
 
 SIZE = (320, 240)
