@@ -118,7 +118,8 @@ def parse_prompt(text, known_mentions=None):
     _fit_durations(shots)
     return ParsedScript(
         title=_title(preamble, shots, cast), language=language, roles=list(cast.roles.values()),
-        shots=shots, logline=cast.names_for_keys(_tidy(preamble))[:240], prompt=text,
+        shots=shots, logline=cast.names_for_keys(_tidy(preamble))[:240] if re.search(r"\w", preamble) else "",
+        prompt=text,
     )
 
 
@@ -311,15 +312,24 @@ def _action(body, spans, cast, keys, language):
     """The shot's words without its lines, mentions written @key."""
     kept, cursor = [], 0
     for start, end in spans:
+        # Drop the colon that introduced a quote too: '@Mia laughs: "hi"' -> '@Mia laughs'.
+        start = len(re.sub(r"[ \t]*[:：][ \t]*$", "", body[:start]))
         kept.append(body[cursor:start])
         cursor = max(cursor, end)
     kept.append(body[cursor:])
     text = "".join(kept)
     text = _with_keys(text, cast)
     text = _tidy(text)
-    if not text.strip(STRIP):
-        speaks = " 说话" if language == "zh-hans" else " speaks"
-        text = " ".join(f"@{key}" for key in keys) + speaks if keys else _tidy(body)
+    if not _without_shot_words(text):
+        # Only a framing is left ("medium, @Mia: hi"): say who is on screen talking.
+        zh = language == "zh-hans"
+        mentions = [f"@{key}" for key in keys]
+        if zh:
+            who = " 和 ".join(mentions) + " 说话"
+        else:
+            who = " and ".join(mentions) + (" speaks" if len(mentions) == 1 else " speak")
+        who = who if keys else _tidy(body)
+        text = f"{text}{'，' if zh else ', '}{who}" if text else who
     return text
 
 
@@ -372,10 +382,11 @@ def _without_shot_words(clause):
 
 def _title(preamble, shots, cast):
     """The text before the first marker, else the first clause of the first shot."""
-    title = cast.names_for_keys(_tidy(preamble))
+    title = cast.names_for_keys(_tidy(preamble)) if re.search(r"\w", preamble) else ""
     if not title:
         first = cast.names_for_keys(shots[0].action)
         clauses = [_without_shot_words(c) for c in re.split(r"[。.;；!！?？，,:：\n]", first)]
-        title = next((c for c in clauses if len(c) >= 2), first)
+        names = " & ".join(role.name for role in cast.roles.values())
+        title = next((c for c in clauses if len(re.findall(r"\w", c)) >= 2), names or first)
     title = title.strip(STRIP)
     return title if len(title) <= 40 else title[:39] + "…"
