@@ -2,6 +2,8 @@
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from theatre.prompt_parser import ScriptError, parse_prompt
 
@@ -287,3 +289,16 @@ def test_its_messages_are_translated_when_shown():
         shown = str(error)
 
     assert "9" in shown
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab @：:，,。.；;“”\"「」镜头一二分卡尔说Shot 12close-up特写\n🎬")), max_size=600))
+def test_any_text_gives_a_script_within_the_limits_or_a_script_error(text):
+    try:
+        parsed = parse_prompt(text)
+    except ScriptError as error:
+        assert str(error)
+        return
+    assert 1 <= len(parsed.shots) <= 6
+    assert parsed.duration <= 15.0
+    assert all(shot.duration >= 2.0 and shot.action for shot in parsed.shots)

@@ -5,10 +5,7 @@ Rules a person can predict:
 - A shot starts at a marker (镜头一, 镜头1, 分镜1, 第一个镜头, Shot 1, Scene 2, "Shot one", or a bare
   "镜头，" / "Shot:" after a line or sentence break). Text before the first marker is the title.
   A prompt without markers is one shot.
-- @name is a role. With `known_mentions` ({name: key} of the avatars the user may cast) the
-  longest known name wins ("@卡尔背对镜头" -> 卡尔) and any other name is an error. Without it, an
-  ASCII name ends at the first character that is not a letter, digit, _ or -, and a Chinese name
-  ends at punctuation, a space, or the first of a few common verbs and particles.
+- @name is a role (see `prompt_mentions` for where a name ends and how known names win).
 - A shot that mentions nobody keeps the people of the shot before (a hand close-up of the same
   musician), so the generator gets the same references.
 - Lines are text in quotes or after a colon ("@Mia: hello", "卡尔说：你好"), spoken by the nearest
@@ -19,11 +16,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.utils.text import slugify
-
+from .prompt_mentions import Cast, ParsedRole
 from .script_errors import MAX_SECONDS, MAX_SHOTS, ScriptError
 from .shot_vocabulary import (
-    CAMERA_MOVE_RE, CN_DIGITS, FRAMING_RE, SEPARATORS, SHOT_MARKER, first_match,
+    CAMERA_MOVE_RE, FRAMING_RE, SEPARATORS, SHOT_MARKER, first_match,
 )
 from .models import CameraMove, Framing
 
@@ -38,20 +34,11 @@ DEFAULT_SHOT_SECONDS = 3.0
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{_CJK}]")
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-# Where an unknown Chinese name stops: verbs and particles that commonly follow a name.
-CJK_NAME_STOPS = set("和与跟同及说道问喊叫答笑哭背面站坐躺走跑跳飞拿抱举看望盯在正从向朝对把被给为让用的了着也都又就便才将要会想弹唱喝吃做转回低抬挥摸拍指穿戴身手脸头眼")
-CJK_NAME_MAX = 4
 QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’"}
 QUOTE_RE = re.compile("|".join(f"{re.escape(o)}([^{re.escape(c)}\n]*){re.escape(c)}" for o, c in QUOTES.items()))
 SPEECH_VERB = r"[ \t]*(?:低声说|大声说|回答|说道|说|道|问|喊|叫道|says|said|asks|asked|shouts|whispers|replies|sings)?[ \t]*[:：][ \t]*"
 DURATION_RE = re.compile(r"[（(\[]?[ \t]*(\d{1,2}(?:\.\d)?)[ \t]*(?:秒钟|秒|seconds?|secs?|s)(?![A-Za-z])[ \t]*[)）\]]?", re.IGNORECASE)
 STRIP = SEPARATORS + " \t\u3000-—–·…、"
-
-
-@dataclass
-class ParsedRole:
-    key: str
-    name: str
 
 
 @dataclass
@@ -106,7 +93,7 @@ def parse_prompt(text, known_mentions=None):
     preamble, bodies = _split_shots(text)
     if len(bodies) > MAX_SHOTS:
         raise ScriptError.too_many_shots(len(bodies))
-    cast = _Cast(known_mentions)
+    cast = Cast(known_mentions)
     cast.collect(text)
     language = _detect_language(text)
     previous = [key for _s, _e, key in cast.mentions_in(preamble)]
@@ -157,95 +144,6 @@ def _unique(keys):
     return list(dict.fromkeys(keys))
 
 
-class _Cast:
-    """The roles a prompt mentions, in order of first mention, and where each mention is."""
-
-    def __init__(self, known_mentions):
-        self.known = None
-        if known_mentions is not None:
-            self.known = {}
-            for name, key in known_mentions.items():
-                self.known[name.casefold()] = (name, key)
-                self.known.setdefault(str(key).casefold(), (name, key))
-        self.roles = {}
-        self.by_name = {}
-
-    def collect(self, text):
-        unknown = []
-        for start, end in _mention_spans(text):
-            name = self._name_at(text, start + 1, end)
-            if name is None:
-                unknown.append(_fallback_name(text, start + 1))
-        if unknown:
-            raise ScriptError.unknown_mention(_unique(unknown))
-
-    def _name_at(self, text, begin, end):
-        """The role name of the mention at text[begin:], registering the role; None if unknown."""
-        if self.known is None:
-            return self._add(_fallback_name(text, begin), None)
-        rest = text[begin: begin + 60].casefold()
-        for candidate in sorted(self.known, key=len, reverse=True):
-            after = rest[len(candidate): len(candidate) + 1]
-            if rest.startswith(candidate) and not (candidate[-1].isascii() and after.isascii() and (after.isalnum() or after == "_")):
-                name, key = self.known[candidate]
-                return self._add(name, key)
-        return None
-
-    def _add(self, name, key):
-        if name.casefold() in self.by_name:
-            return name
-        key = key or _role_key(name, len(self.roles) + 1)
-        while key in self.roles and self.roles[key].name != name:
-            key = f"{key}-{len(self.roles) + 1}"
-        self.roles[key] = ParsedRole(key=key, name=name)
-        self.by_name[name.casefold()] = key
-        return name
-
-    def mentions_in(self, text):
-        """[(start, end, key)] of every @mention and every bare role name in the text."""
-        found = []
-        for start, _end in _mention_spans(text):
-            name = self._name_at(text, start + 1, len(text))
-            if name is not None:
-                found.append((start, start + 1 + len(name), self.by_name[name.casefold()]))
-        for name, key in self.by_name.items():
-            pattern = rf"(?<![@\w]){re.escape(name)}(?![A-Za-z0-9_])" if name.isascii() else re.escape(name)
-            if len(name) >= 2:
-                found += [(m.start(), m.end(), key) for m in re.finditer(pattern, text, re.IGNORECASE)
-                          if not text[max(0, m.start() - 1): m.start()] == "@"]
-        return sorted(found)
-
-    def names_for_keys(self, text):
-        for key, role in self.roles.items():
-            text = re.sub(rf"@{re.escape(key)}(?![A-Za-z0-9_-])", role.name, text)
-        return text
-
-
-def _mention_spans(text):
-    return [(m.start(), m.end()) for m in re.finditer(r"@(?=[\w])", text)]
-
-
-def _fallback_name(text, begin):
-    """An unknown name: ASCII up to a non-name character; Chinese up to punctuation or a stop."""
-    rest = text[begin:begin + 40]
-    ascii_name = re.match(r"[A-Za-z0-9_][A-Za-z0-9_-]*", rest)
-    if ascii_name:
-        return ascii_name.group(0).rstrip("-_")
-    run = re.match(r"\w+", rest).group(0)
-    run = re.match(r"[^A-Za-z0-9_]+", run).group(0) if run else run
-    name = run[0]
-    for char in run[1:CJK_NAME_MAX]:
-        if char in CJK_NAME_STOPS:
-            break
-        name += char
-    return name
-
-
-def _role_key(name, number):
-    key = slugify(name)[:40].strip("-")
-    return key if key else f"role-{number}"
-
-
 def _build_shot(number, body, cast, previous_keys, language):
     """One shot from the text after its marker."""
     explicit = DURATION_RE.search(body)
@@ -257,7 +155,7 @@ def _build_shot(number, body, cast, previous_keys, language):
     keys = _unique(key for _s, _e, key in anchors) or list(previous_keys)
     dialogue, spans = _dialogue(body, anchors, keys)
     action = _action(body, spans, cast, keys, language)
-    duration = float(explicit.group(1)) if explicit else DEFAULT_SHOT_SECONDS
+    duration = max(MIN_SHOT_SECONDS, float(explicit.group(1))) if explicit else DEFAULT_SHOT_SECONDS
     return ParsedShot(
         framing=first_match(FRAMING_RE, body, Framing.MEDIUM.value),
         camera_move=first_match(CAMERA_MOVE_RE, body, CameraMove.STATIC.value),
