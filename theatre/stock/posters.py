@@ -31,6 +31,17 @@ def _wrapped(title, width, size):
     return [title[:cut].strip(), title[cut:].strip()]
 
 
+def _split_in_two(text, width, size=22):
+    """A logline on one line when it fits at `size`, else on two, split at the space or comma
+    nearest the middle."""
+    if fit_font(text, width, size).size == size:
+        return [text]
+    middle = len(text) // 2
+    breaks = [i + 1 for i, char in enumerate(text) if char in " ，、"]  # after a space or a Chinese comma
+    cut = min(breaks, key=lambda i: abs(i - middle)) if breaks else middle
+    return [text[:cut].strip(), text[cut:].strip()]
+
+
 def template_poster(template, language):
     """The poster of one template in one language."""
     width, height = POSTER_SIZE
@@ -47,7 +58,8 @@ def template_poster(template, language):
     lines = _wrapped(template.titles[language], width - 48, 72)
     for n, line in enumerate(lines):
         pen.text((width / 2, 90 + n * 84), line, fit_font(line, width - 48, 72), ink)
-    logline = template.loglines[language]
-    pen.text((width / 2, 110 + len(lines) * 84 - 40), logline, fit_font(logline, width - 48, 22, min_size=12), ink)
+    top = 110 + len(lines) * 84 - 40
+    for n, line in enumerate(_split_in_two(template.loglines[language], width - 48)):
+        pen.text((width / 2, top + n * 30), line, fit_font(line, width - 48, 22, min_size=14), ink)
     card.alpha_composite(pen.finish())
     return card.convert("RGB")
