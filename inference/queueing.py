@@ -1,40 +1,44 @@
-"""Which queue each job goes to, and enqueueing that always records the job id on the row.
+"""Which queue each job goes to, and enqueueing that records the job id on the row.
 
-`gpu` renders shots; `cpu` prepares avatars and assembles films. Callers enqueue after their
-transaction commits (transaction.on_commit), so a worker never sees a row that is not there yet.
+`gpu` renders films; `cpu` prepares avatars. django-rq's default commit mode holds an enqueue made
+inside a transaction until it commits, so a worker never looks for a row that is not there yet;
+the job id is chosen here first, so the row can carry it in that same transaction.
 """
+import uuid
+
 import django_rq
+from rq import Callback
 
 AVATAR_QUEUE = "cpu"
 RENDER_QUEUE = "gpu"
 
 
+def _enqueue(queue_name, model, row_id, function, on_failure, timeout):
+    job_id = uuid.uuid4().hex
+    model.objects.filter(pk=row_id).update(job_id=job_id)
+    django_rq.get_queue(queue_name).enqueue(
+        function, row_id, job_id=job_id, job_timeout=timeout, failure_ttl=86400, on_failure=Callback(on_failure),
+    )
+    return job_id
+
+
 def enqueue_avatar_preparation(avatar_id):
     from theatre.models import Avatar
 
-    job = django_rq.get_queue(AVATAR_QUEUE).enqueue(
-        "inference.jobs.prepare_avatar", avatar_id, job_timeout=600, failure_ttl=86400,
-        on_failure="inference.jobs.avatar_job_failed",
-    )
-    Avatar.objects.filter(pk=avatar_id).update(job_id=job.id)
-    return job
+    return _enqueue(AVATAR_QUEUE, Avatar, avatar_id, "inference.jobs.prepare_avatar",
+                    "inference.jobs.avatar_job_failed", timeout=600)
 
 
 def enqueue_film_render(film_id):
     from theatre.models import Film
 
-    job = django_rq.get_queue(RENDER_QUEUE).enqueue(
-        "inference.jobs.render_film", film_id, job_timeout=1800, failure_ttl=86400,
-        on_failure="inference.jobs.film_job_failed",
-    )
-    Film.objects.filter(pk=film_id).update(job_id=job.id)
-    return job
+    return _enqueue(RENDER_QUEUE, Film, film_id, "inference.jobs.render_film",
+                    "inference.jobs.film_job_failed", timeout=1800)
 
 
 def queue_position(job_id, queue_name=RENDER_QUEUE):
     """1-based place of a job in its queue, or None when it is not waiting there."""
-    queue = django_rq.get_queue(queue_name)
     try:
-        return queue.job_ids.index(job_id) + 1
+        return django_rq.get_queue(queue_name).job_ids.index(job_id) + 1
     except ValueError:
         return None

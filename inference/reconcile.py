@@ -54,7 +54,7 @@ def reconcile_films(now=None):
                 continue
             locked.status, locked.stage, locked.heartbeat = Film.Status.QUEUED, "queued", None
             locked.save(update_fields=["status", "stage", "heartbeat"])
-            transaction.on_commit(lambda pk=locked.pk: enqueue_film_render(pk))
+            enqueue_film_render(locked.pk)
             requeued.append(locked.pk)
     if requeued or failed:
         log.warning("reconciler re-queued films %s and failed films %s", requeued, failed)

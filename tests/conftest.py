@@ -83,3 +83,34 @@ def phone_page(chromium):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Each test writes its files to its own folder, as private storage (no URL)."""
+    tmp_path = tmp_path / "media"
+    tmp_path.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path), "base_url": "/nowhere/"}},
+    }
+    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_SENDFILE = ""
+    # Users are made by the handful here; the real hasher would spend most of the test time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return tmp_path
+
+
+@pytest.fixture
+def run_queue(redis_conn):
+    """Runs every job waiting in the named queues on a burst worker in this process (SimpleWorker:
+    no fork, so the jobs see the test's database)."""
+    import django_rq
+    from rq.worker import SimpleWorker
+
+    def _run(*names):
+        worker = django_rq.get_worker(*names, worker_class=SimpleWorker)
+        worker.work(burst=True)
+        return worker
+
+    return _run

@@ -66,20 +66,6 @@ def jpeg_bytes(width=WIDTH, height=HEIGHT, color=(214, 51, 108)):
     return buffer.getvalue()
 
 
-@pytest.fixture
-def private_media(settings, tmp_path):
-    """Each test writes its files to its own folder, as private storage (no URL)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path), "base_url": "/nowhere/"}},
-    }
-    settings.MEDIA_ROOT = tmp_path
-    settings.MEDIA_SENDFILE = ""
-    # Users are made by the handful here; the real hasher would spend most of the test time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return tmp_path
-
-
 def make_script(title="The Balcony"):
     script = Script.objects.create(title=title)
     Role.objects.create(script=script, key="lead", name="Lead", order=0)

@@ -1,7 +1,7 @@
 """A logged-out visitor opens a shared link on a phone: the poster shows and the film plays."""
 import pytest
 
-from tests.filmmaking import make_avatar, make_film, private_media  # noqa: F401 (fixtures)
+from tests.filmmaking import make_avatar, make_film  # noqa: F401 (fixtures)
 from theatre.models import ShareLink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from theatre import sharing
 from theatre.models import Film
-from tests.filmmaking import make_avatar, make_film, private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import make_avatar, make_film, world  # noqa: F401 (fixtures)
 
 
 def section_titles(html, section):

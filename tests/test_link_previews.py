@@ -5,7 +5,7 @@ import extruct
 import pytest
 from django.urls import reverse
 
-from tests.filmmaking import HEIGHT, WIDTH, private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import HEIGHT, WIDTH, world  # noqa: F401 (fixtures)
 
 SITE = "https://theatre.example"
 

@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from theatre.ranges import Unsatisfiable, parse_range
-from tests.filmmaking import body, mp4_bytes, private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import body, mp4_bytes, world  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

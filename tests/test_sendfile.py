@@ -1,7 +1,7 @@
 """Behind nginx or Apache, Django checks permission and the front server sends the bytes."""
 from django.urls import reverse
 
-from tests.filmmaking import body, private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import body, world  # noqa: F401 (fixtures)
 
 
 def test_it_sends_an_x_accel_redirect_header_when_set_up_for_nginx(client, world, settings):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from theatre import sharing
 from theatre.models import Film, ShareLink
-from tests.filmmaking import make_film, private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import make_film, world  # noqa: F401 (fixtures)
 
 
 def test_a_share_token_carries_at_least_128_bits_and_is_not_guessable(private_media, alice):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from theatre import sharing
 from theatre.models import Notification
-from tests.filmmaking import private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import world  # noqa: F401 (fixtures)
 
 
 def test_taking_down_hides_the_film_from_friends_and_share_links(client, world):

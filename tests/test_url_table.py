@@ -5,7 +5,7 @@ friend (dave), stranger (erin), and a logged-out share-link visitor (the token U
 import pytest
 from django.urls import reverse
 
-from tests.filmmaking import private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import world  # noqa: F401 (fixtures)
 
 WHO = ["anonymous", "alice", "bob", "carol", "dave", "erin"]
 

@@ -2,7 +2,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from tests.filmmaking import private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import world  # noqa: F401 (fixtures)
 
 
 def test_a_session_counts_once_however_often_it_reloads(client, world):

@@ -3,7 +3,7 @@ import lxml.html
 from django.urls import reverse
 
 from theatre.models import Film
-from tests.filmmaking import make_film, private_media, world  # noqa: F401 (fixtures)
+from tests.filmmaking import make_film, world  # noqa: F401 (fixtures)
 
 
 def page_tree(client, url):

@@ -54,7 +54,8 @@ def avatars_endpoint(request):
     if request.method == "GET":
         mine = visible_avatars(request.user).filter(owner=request.user)
         return JsonResponse({"avatars": [{**avatar_status(a), "name": a.name, "kind": a.kind} for a in mine]})
-    form = AvatarForm(request.POST, request.FILES, upload_too_large=getattr(request, "upload_too_large", False))
+    files = request.FILES  # parsing the upload first lets the size cap mark the request
+    form = AvatarForm(request.POST, files, upload_too_large=getattr(request, "upload_too_large", False))
     if not form.is_valid():
         return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
     data = form.cleaned_data

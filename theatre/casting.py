@@ -79,6 +79,8 @@ def check_cast(film):
 
 def request_render(film, user):
     """Queues a render once: a double click or a second tab finds the film already queued."""
+    from inference.queueing import enqueue_film_render
+
     from .scripts import validate_script
 
     if film.owner_id != user.pk:
@@ -90,15 +92,9 @@ def request_render(film, user):
             status=Film.Status.QUEUED, stage="queued", progress=0, failure_reason="", queued_at=timezone.now())
         if not updated:
             return False
-        transaction.on_commit(lambda: _enqueue(film.pk))
+        enqueue_film_render(film.pk)
     film.refresh_from_db()
     return True
-
-
-def _enqueue(film_id):
-    from inference.queueing import enqueue_film_render
-
-    enqueue_film_render(film_id)
 
 
 @transaction.atomic

@@ -32,8 +32,8 @@ def avatar_list(request):
 
 @login_required
 def avatar_new(request):
-    too_large = getattr(request, "upload_too_large", False)
-    form = AvatarForm(request.POST or None, request.FILES or None, upload_too_large=too_large)
+    files = request.FILES or None  # parsing the upload first lets the size cap mark the request
+    form = AvatarForm(request.POST or None, files, upload_too_large=getattr(request, "upload_too_large", False))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         avatar = avatars.create_avatar(request.user, name=data["name"], kind=data["kind"], description=data["description"],
