@@ -49,15 +49,16 @@ def film_from_prompt(request):
 
     form = PromptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mine = {a.name: a for a in castable_avatars(request.user)}
+        # Role keys must be slugs; a mention of a castable avatar becomes the role it plays.
+        mine = {f"cast-{a.pk}": a for a in castable_avatars(request.user)}
         try:
-            parsed = parse_prompt(form.cleaned_data["prompt"], known_mentions={name: name for name in mine})
+            parsed = parse_prompt(form.cleaned_data["prompt"], known_mentions={a.name: key for key, a in mine.items()})
             with transaction.atomic():
                 script = create_script_from_parsed(request.user, parsed)
                 film = Film.objects.create(owner=request.user, script=script, title=script.title, seed=casting.new_seed())
                 for role in script.roles.all():
-                    if role.name in mine:
-                        casting.cast_role(film, request.user, role.key, mine[role.name].pk)
+                    if role.key in mine:
+                        casting.cast_role(film, request.user, role.key, mine[role.key].pk)
         except ScriptError as error:
             form.add_error("prompt", str(error))
         else:
@@ -77,7 +78,7 @@ def film_edit(request, pk):
 
     film = _own_film(request, pk)
     if film.status not in (Film.Status.DRAFT, Film.Status.FAILED):
-        return redirect("theatre:film", pk=film.pk)
+        return redirect(film)
     shots = ShotFormSet(request.POST or None, queryset=film.script.shots.all(), script=film.script, prefix="shots")
     if request.method == "POST" and shots.is_valid():
         try:
@@ -131,7 +132,7 @@ def film_render(request, pk):
     except (casting.CastingError, ScriptError) as error:
         messages.error(request, str(error))
         return redirect("theatre:film_edit", pk=film.pk)
-    return redirect("theatre:film", pk=film.pk)
+    return redirect(film)
 
 
 @login_required
@@ -161,7 +162,7 @@ def swap(request, pk):
             if not casting.uncast_roles(remix):
                 casting.request_render(remix, request.user)
                 messages.success(request, _("You're in! Your remix is rendering."))
-                return redirect("theatre:film", pk=remix.pk)
+                return redirect(remix)
             messages.info(request, _("You're in. Cast the remaining roles, then render."))
             return redirect("theatre:film_edit", pk=remix.pk)
     return render(request, "theatre/swap.html", {"film": film, "form": form, "has_avatar": mine.exists()})
