@@ -129,3 +129,17 @@ def test_nobody_else_may_delete_or_retry_an_avatar(client, alice, bob, private_m
     assert client.post(reverse("theatre:avatar_delete", args=[avatar.pk])).status_code == 404
     assert client.post(reverse("theatre:avatar_retry", args=[avatar.pk])).status_code == 404
     assert Avatar.objects.filter(pk=avatar.pk, status=Avatar.Status.FAILED).exists()
+
+
+def test_deleting_an_avatar_takes_down_others_films_with_it(alice, bob, befriend, private_media):
+    from theatre.avatars import delete_avatar
+    from theatre.models import Film, Notification
+
+    from .filmmaking import make_film
+
+    befriend(alice, bob)
+    twin = Avatar.objects.create(owner=bob, name="Bob twin", kind="person", status=Avatar.Status.READY, policy=Avatar.Policy.FRIENDS)
+    film = make_film(alice, cast=[twin])
+    delete_avatar(twin)
+    assert Film.objects.get(pk=film.pk).taken_down
+    assert Notification.objects.filter(user=alice).exists()

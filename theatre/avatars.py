@@ -133,7 +133,13 @@ def _recrop(avatar, frame, box, crop_from_box):
 
 
 def delete_avatar(avatar):
-    """Deletes the avatar and every file of its likeness: clip, frames, crop, poster, voice."""
+    """Deletes the avatar and every file of its likeness: clip, frames, crop, poster, voice.
+    Others' films with it are taken down first: once the avatar is gone its owner could no longer
+    find them to do so."""
+    from .sharing import take_down
+
+    for film in avatar.castings.select_related("film").exclude(film__owner=avatar.owner).exclude(film__taken_down=True):
+        take_down(film.film, avatar.owner)
     _delete_frames(avatar)
     for field in (avatar.clip, avatar.poster, avatar.crop, avatar.voice_sample):
         if field:

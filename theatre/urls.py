@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from theatre import api
-from theatre.views import avatars, films, home, media, studio
+from theatre.views import avatars, films, home, media, notifications, studio
 
 
 theatre_patterns = [
@@ -42,6 +42,8 @@ theatre_patterns = [
     path("s/<str:token>/download", media.shared_download, name="shared_download"),
     path("avatars/<int:avatar_id>/media/<str:kind>", media.avatar_file, name="avatar_file"),
     path("avatars/<int:avatar_id>/frames/<int:frame_id>", media.avatar_frame, name="avatar_frame"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_read, name="notifications_read"),
     path("use-requests/<int:request_id>/<str:answer>/", avatars.use_request_answer, name="use_request"),
 ]
 
