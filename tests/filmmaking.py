@@ -73,8 +73,10 @@ def make_script(title="The Balcony"):
     return script
 
 
-def make_avatar(owner, name="Twin", policy=Avatar.Policy.FRIENDS, stock_key=None, with_files=True):
-    avatar = Avatar.objects.create(owner=owner, name=name, policy=policy, stock_key=stock_key, status=Avatar.Status.READY)
+def make_avatar(owner, name="Twin", policy=Avatar.Policy.FRIENDS, stock_key=None, with_files=True, kind="person", **fields):
+    """A ready avatar; with_files gives it a poster, crop, clip, voice sample and a chosen frame."""
+    avatar = Avatar.objects.create(owner=owner, name=name, policy=policy, stock_key=stock_key, kind=kind,
+                                   status=fields.pop("status", Avatar.Status.READY), **fields)
     if with_files:
         avatar.poster.save("poster.jpg", ContentFile(jpeg_bytes()), save=False)
         avatar.crop.save("crop.jpg", ContentFile(jpeg_bytes(96, 96)), save=False)
@@ -83,6 +85,11 @@ def make_avatar(owner, name="Twin", policy=Avatar.Policy.FRIENDS, stock_key=None
         avatar.save()
         AvatarFrame.objects.create(avatar=avatar, image=ContentFile(jpeg_bytes(), name="frame.jpg"), chosen=True)
     return avatar
+
+
+def make_stock(name="Robot", kind="cartoon", key="robot"):
+    return make_avatar(None, name=name, kind=kind, stock_key=key, policy=Avatar.Policy.EVERYONE, with_files=False,
+                       voice_preset="robot")
 
 
 def approve(avatar, requester):

@@ -9,7 +9,7 @@ from theatre.models import Avatar, Film, Script
 from theatre.stock.loading import load_stock
 
 from .clipmaker import write_clip
-from .factories import make_avatar
+from .filmmaking import make_avatar
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_it_refuses_a_broken_upload_with_the_reason(client, alice, private_media
 def test_it_starts_a_film_with_a_cast_and_reports_its_status_and_share_link(client, alice, stock, run_queue, django_capture_on_commit_callbacks):
     token = ApiToken.issue(alice)
     template = Script.objects.filter(is_template=True, language="en").first()
-    me = make_avatar(alice, name="Alice twin", kind="person")
+    me = make_avatar(alice, name="Alice twin", kind="person", with_files=False, policy=Avatar.Policy.APPROVED)
     person_role = next((r for r in template.roles.all() if r.accepts(me)), None)
     cast = {person_role.key: me.pk} if person_role else {}
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,7 +90,7 @@ def test_it_starts_a_film_with_a_cast_and_reports_its_status_and_share_link(clie
 def test_it_refuses_to_cast_an_avatar_the_user_may_not_use(client, alice, bob, stock):
     token = ApiToken.issue(alice)
     template = Script.objects.filter(is_template=True, language="en").first()
-    bobs = make_avatar(bob, name="Bob twin", kind="person", policy=Avatar.Policy.ONLY_ME)
+    bobs = make_avatar(bob, name="Bob twin", kind="person", policy=Avatar.Policy.ONLY_ME, with_files=False)
     role = template.roles.first()
     response = client.post("/api/films/", json.dumps({"template": template.pk, "cast": {role.key: bobs.pk}}),
                            content_type="application/json", **auth(token))

@@ -5,7 +5,7 @@ from theatre import consent
 from theatre.access import castable_avatars, visible_avatars
 from theatre.models import Avatar, AvatarUseRequest, Notification
 
-from .factories import make_avatar, make_stock
+from .filmmaking import make_avatar, make_stock
 
 
 def castable(user, avatar):
@@ -27,7 +27,7 @@ def test_the_casting_permission_matrix(alice, bob, carol, befriend, policy, stra
     from .conftest import make_user
 
     dave = make_user("dave")
-    avatar = make_avatar(alice, policy=policy)
+    avatar = make_avatar(alice, policy=policy, with_files=False)
     befriend(alice, bob)
     befriend(alice, dave)
     if policy == Avatar.Policy.APPROVED:
@@ -42,7 +42,7 @@ def test_the_casting_permission_matrix(alice, bob, carol, befriend, policy, stra
 
 
 def test_a_revoked_avatar_can_no_longer_be_cast(alice, bob, befriend):
-    avatar = make_avatar(alice)
+    avatar = make_avatar(alice, with_files=False, policy=Avatar.Policy.APPROVED)
     befriend(alice, bob)
     use = consent.request_use(avatar, bob)
     consent.answer_request(alice, use.pk, approve=True)
@@ -53,14 +53,14 @@ def test_a_revoked_avatar_can_no_longer_be_cast(alice, bob, befriend):
 
 
 def test_a_stranger_cannot_ask_or_even_see_an_avatar(alice, carol):
-    avatar = make_avatar(alice)
+    avatar = make_avatar(alice, with_files=False, policy=Avatar.Policy.APPROVED)
     assert not visible_avatars(carol).filter(pk=avatar.pk).exists()
     with pytest.raises(consent.ConsentError):
         consent.request_use(avatar, carol)
 
 
 def test_a_friend_must_ask_and_the_owner_is_told(alice, bob, befriend):
-    avatar = make_avatar(alice)
+    avatar = make_avatar(alice, with_files=False, policy=Avatar.Policy.APPROVED)
     befriend(alice, bob)
     assert visible_avatars(bob).filter(pk=avatar.pk).exists()
     assert not castable(bob, avatar)
@@ -71,7 +71,7 @@ def test_a_friend_must_ask_and_the_owner_is_told(alice, bob, befriend):
 
 
 def test_only_the_owner_answers_a_request(alice, bob, carol, befriend):
-    avatar = make_avatar(alice)
+    avatar = make_avatar(alice, with_files=False, policy=Avatar.Policy.APPROVED)
     befriend(alice, bob)
     use = consent.request_use(avatar, bob)
     for intruder in (bob, carol):
@@ -81,12 +81,12 @@ def test_only_the_owner_answers_a_request(alice, bob, carol, befriend):
 
 
 def test_an_avatar_still_processing_cannot_be_cast(alice):
-    avatar = make_avatar(alice, status=Avatar.Status.PROCESSING)
+    avatar = make_avatar(alice, status=Avatar.Status.PROCESSING, with_files=False, policy=Avatar.Policy.APPROVED)
     assert not castable(alice, avatar)
 
 
 def test_the_use_request_views_need_the_owner(client, alice, bob, carol, befriend):
-    avatar = make_avatar(alice)
+    avatar = make_avatar(alice, with_files=False, policy=Avatar.Policy.APPROVED)
     befriend(alice, bob)
     client.force_login(bob)
     client.post(f"/avatars/{avatar.pk}/ask/")

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from inference.media.film_writer import read_provenance
 from theatre import casting, consent
-from theatre.models import Film, Script
+from theatre.models import Avatar, Film, Script
 from theatre.stock.loading import load_stock
 
-from .factories import make_avatar
+from .filmmaking import make_avatar
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_two_clicks_on_render_make_one_render(client, alice, stock, redis_conn, 
 
 def test_a_revoked_avatar_stops_a_queued_render_with_a_reason(client, alice, bob, befriend, stock, run_queue, django_capture_on_commit_callbacks):
     befriend(alice, bob)
-    twin = make_avatar(bob, name="Bob twin", kind="person", crop_box=[0, 0, 1, 1])
+    twin = make_avatar(bob, name="Bob twin", kind="person", crop_box=[0, 0, 1, 1], with_files=False, policy=Avatar.Policy.APPROVED)
     use = consent.request_use(twin, alice)
     consent.answer_request(bob, use.pk, approve=True)
     film = casting.start_film(alice, paris())
@@ -97,7 +97,7 @@ def test_the_status_endpoint_reports_the_queue_position(client, alice, stock, re
 
 
 def test_a_film_can_start_from_a_free_prompt_in_chinese(client, alice, stock):
-    make_avatar(alice, name="卡尔", kind="person")
+    make_avatar(alice, name="卡尔", kind="person", with_files=False, policy=Avatar.Policy.APPROVED)
     client.force_login(alice)
     prompt = "镜头一，中景描绘@卡尔背对镜头，站在巴黎公寓的落地窗前俯瞰夜晚的埃菲尔铁塔；镜头二，转为手部特写，拿起一把吉他；镜头三，人物表情特写，抱着吉他做出深情表情"
     response = client.post(reverse("theatre:film_from_prompt"), {"prompt": prompt})
