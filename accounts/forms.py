@@ -44,6 +44,22 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = ("display_name", "picture")
 
+    def clean_picture(self):
+        """Stores every picture as a small JPEG: it strips metadata (location) and odd formats."""
+        picture = self.cleaned_data.get("picture")
+        if not picture or not hasattr(picture, "content_type"):
+            return picture
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image, ImageOps
+
+        image = ImageOps.exif_transpose(Image.open(picture)).convert("RGB")
+        image.thumbnail((512, 512))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=88)
+        return SimpleUploadedFile("picture.jpg", buffer.getvalue(), content_type="image/jpeg")
+
 
 class FindFriendForm(forms.Form):
     handle = forms.CharField(label=_("Friend's handle"), max_length=31)

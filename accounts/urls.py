@@ -21,4 +21,5 @@ urlpatterns = [
     path("friends/requests/<int:request_id>/decline/", views.decline, name="decline"),
     path("friends/<str:handle>/remove/", views.remove, name="remove"),
     path("u/<str:handle>/", views.profile, name="profile"),
+    path("u/<str:handle>/picture", views.picture, name="picture"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -51,6 +52,14 @@ def profile(request, handle):
         "is_friend": friends.are_friends(user, person.user),
     }
     return render(request, "accounts/profile.html", context)
+
+
+def picture(request, handle):
+    """Profile pictures are meant to be seen by other people, like the handle itself."""
+    person = get_object_or_404(Profile, handle__iexact=handle)
+    if not person.picture:
+        raise Http404
+    return FileResponse(person.picture.open("rb"), content_type="image/jpeg")
 
 
 @login_required

@@ -84,3 +84,43 @@ def test_it_goes_back_to_next_after_signing_up_but_never_off_site(client, db):
     client.logout()
     response = client.post(reverse("accounts:signup") + "?next=https://evil.example/", {**GOOD, "handle": "mia_02"})
     assert "evil.example" not in response["Location"]
+
+
+def test_a_profile_picture_is_stored_as_a_small_jpeg_and_shown(client, alice, private_media):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (1600, 1200), (200, 30, 90, 255)).save(buffer, "PNG")
+    client.force_login(alice)
+    client.post(reverse("accounts:edit_profile"), {"display_name": "Alice", "picture": SimpleUploadedFile("me.png", buffer.getvalue())})
+    alice.profile.refresh_from_db()
+    with Image.open(alice.profile.picture.path) as stored:
+        assert stored.format == "JPEG" and max(stored.size) == 512
+    assert client.get(reverse("accounts:picture", args=["alice"])).status_code == 200
+    assert "accounts/u/alice/picture" in client.get(reverse("accounts:profile", args=["alice"])).content.decode()
+
+
+def test_a_file_that_is_not_a_picture_is_refused(client, alice, private_media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(alice)
+    response = client.post(reverse("accounts:edit_profile"), {"display_name": "Alice", "picture": SimpleUploadedFile("me.png", b"not an image")})
+    assert response.status_code == 200 and "valid image" in response.content.decode()
+
+
+def test_staff_reach_the_queue_dashboard_from_the_admin(client, alice):
+    alice.is_staff = alice.is_superuser = True
+    alice.save()
+    client.force_login(alice)
+    dashboard = reverse("admin:django_rq_dashboard_changelist")
+    assert dashboard in client.get("/admin/").content.decode()
+    page = client.get(dashboard, follow=True)
+    assert page.status_code == 200 and "gpu" in page.content.decode()
+
+
+def test_people_who_are_not_staff_cannot_see_the_queues(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("admin:django_rq_dashboard_changelist")).status_code == 302

@@ -61,6 +61,5 @@ urlpatterns = [
     path("", include((theatre_patterns, "theatre"))),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
 ]
