@@ -177,7 +177,7 @@ def test_three_people_make_share_and_remix_a_film_in_the_browser(chromium, tmp_p
         # Ada picks a template with two person roles and casts both.
         a.goto(f"{base}/templates/")
         shoot(a, "templates")
-        a.get_by_role("button", name="Make “Rooftop Detective”").click()
+        a.get_by_role("button", name="Make this “Rooftop Detective”").click()
         a.wait_for_url(re.compile(r"/films/\d+/edit/$"))
         shoot(a, "film-edit")
         for role, star in (("The detective", "Ada (@ada)"), ("The suspect", "Ben (@ben)")):
