@@ -186,6 +186,9 @@ def test_three_people_make_share_and_remix_a_film_in_the_browser(chromium, tmp_p
             form.get_by_role("button", name="Cast").click()
             a.get_by_text(f"{star.split()[0]} plays {role}.").wait_for()
         shoot(a, "film-cast")
+        # The status URL is the polling fallback: no request to it means the bar moved over the WebSocket.
+        status_polls = []
+        a.on("request", lambda request: "/status/" in request.url and status_polls.append(request.url))
         a.get_by_role("button", name="Render the film").click()
         a.wait_for_url(re.compile(r"/films/\d+/$"))
         film_url = a.url
@@ -193,6 +196,7 @@ def test_three_people_make_share_and_remix_a_film_in_the_browser(chromium, tmp_p
         wait_for_player(a)
         percents = a.evaluate("JSON.parse(sessionStorage.getItem('percents') || '[]')")
         assert any(later > earlier for earlier, later in zip(percents, percents[1:])), percents
+        assert status_polls == []
         assert plays(a) > 0.2
         shoot(a, "film-watch")
 
