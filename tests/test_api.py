@@ -9,7 +9,7 @@ from theatre.models import Avatar, Film, Script
 from theatre.stock.loading import load_stock
 
 from .clipmaker import write_clip
-from .filmmaking import make_avatar
+from .filmmaking import make_avatar, make_film
 
 
 @pytest.fixture
@@ -111,3 +111,13 @@ def test_bad_json_gets_a_clear_error(client, alice, stock):
     token = ApiToken.issue(alice)
     response = client.post("/api/films/", "not json", content_type="application/json", **auth(token))
     assert response.status_code == 400 and "template" in response.json()["error"]
+
+
+def test_it_makes_a_share_link_only_for_a_finished_film(client, alice, private_media):
+    token = ApiToken.issue(alice)
+    draft = make_film(alice, status=Film.Status.DRAFT, with_files=False)
+    response = client.post(f"/api/films/{draft.pk}/share/", **auth(token))
+    assert response.status_code == 400 and not draft.share_links.exists()
+    done = make_film(alice, status=Film.Status.DONE)
+    response = client.post(f"/api/films/{done.pk}/share/", **auth(token))
+    assert response.status_code == 201 and "/s/" in response.json()["url"]

@@ -23,6 +23,8 @@ class ShotForm(forms.ModelForm):
     class Meta:
         model = Shot
         fields = ("framing", "camera_move", "action", "duration")
+        # The model's help text is for developers; people editing a shot get this one, translated.
+        help_texts = {"action": _("Name the roles in it with @ and their key, for example @detective.")}
         widgets = {"action": forms.Textarea(attrs={"rows": 2}), "duration": forms.NumberInput(attrs={"step": "0.5", "min": "1", "max": "15"})}
 
     def __init__(self, *args, script=None, **kwargs):

@@ -1,16 +1,18 @@
-"""The home page: friends' finished films and the template gallery; a sign-up call for visitors."""
+"""The home page: your recent films, friends' finished films and the template gallery; a sign-up call for visitors."""
 from django.shortcuts import render
 
 from theatre.access import visible_films
 from theatre.models import Film, Script
 
 FEED_SIZE = 12
+RECENT_SIZE = 4
 
 
 def home(request):
-    templates = Script.objects.filter(is_template=True, language=_gallery_language(request))[:8]
-    feed = ()
+    templates = Script.objects.filter(is_template=True, language=_gallery_language(request)).prefetch_related("roles")[:8]
+    feed = recent = ()
     if request.user.is_authenticated:
+        recent = Film.objects.filter(owner=request.user).order_by("-created")[:RECENT_SIZE]
         feed = (
             visible_films(request.user)
             .filter(status=Film.Status.DONE, taken_down=False)
@@ -18,7 +20,7 @@ def home(request):
             .select_related("owner__profile")
             .order_by("-rendered_at", "-created")[:FEED_SIZE]
         )
-    return render(request, "theatre/home.html", {"templates": templates, "feed": feed})
+    return render(request, "theatre/home.html", {"templates": templates, "feed": feed, "recent": recent})
 
 
 def _gallery_language(request):
