@@ -40,6 +40,15 @@ def communicator(film, user=None):
     return WebsocketCommunicator(application, f"/ws/film/{film.pk}/", headers=headers)
 
 
+def run(scenario):
+    """Runs a coroutine function on its own thread's event loop: the browser tests leave
+    Playwright's loop running in the main thread, where asyncio.run refuses to start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
+
+
 async def events_until_done(socket, timeout=30):
     events = []
     while not events or not events[-1].get("done") and events[-1].get("status") != "failed":
@@ -58,7 +67,7 @@ def test_the_owner_sees_the_render_stage_by_stage_until_done(film, alice):
         await socket.disconnect()
         return events
 
-    events = asyncio.run(scenario())
+    events = run(scenario)
     assert events[0]["status"] == "queued" and events[0]["queue_position"] == 1
     stages = [e["stage"] for e in events[1:]]
     assert stages[0] == "voices" and "shot" in stages and "assembling" in stages and stages[-1] == "done"
@@ -78,5 +87,5 @@ def test_anyone_but_the_owner_is_refused(film, bob, who):
         await socket.disconnect()
         return connected, code
 
-    connected, code = asyncio.run(scenario())
+    connected, code = run(scenario)
     assert not connected and code == 4403
