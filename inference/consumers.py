@@ -35,9 +35,9 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def current_state(self, kind, pk):
-        from .status import avatar_status, film_status
+        from .status import avatar_status, film_status_with_queue
         from theatre.models import Avatar, Film
 
         if kind == "film":
-            return film_status(Film.objects.get(pk=pk))
+            return film_status_with_queue(Film.objects.get(pk=pk))
         return avatar_status(Avatar.objects.get(pk=pk))

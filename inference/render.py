@@ -35,7 +35,7 @@ def render_film_files(spec, workdir, *, on_progress=None, backend=None, voice_ba
     report(Progress("voices", 2, shots=len(spec.shots)))
     try:
         audio = plan_film_audio(spec.shots, spec.cast, voice_backend or get_voice_backend(),
-                                max_seconds=settings.FILM_MAX_SECONDS)
+                                max_seconds=settings.FILM_MAX_SECONDS, fps=spec.fps)
     except TimingError as error:
         raise RenderError(str(error)) from error
     for shot, duration in zip(spec.shots, audio.shot_durations):

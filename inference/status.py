@@ -16,6 +16,16 @@ def film_status(film):
     }
 
 
+def film_status_with_queue(film):
+    """The film's status plus, while it waits, its place in the render queue (1 = next)."""
+    status = film_status(film)
+    if film.status == film.Status.QUEUED and film.job_id:
+        from .queueing import queue_position
+
+        status["queue_position"] = queue_position(film.job_id)
+    return status
+
+
 def avatar_status(avatar):
     return {
         "kind": "avatar",

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from theatre.models import Avatar, AvatarFrame, AvatarUseRequest, CastMember, Film, Role, Script
+from theatre.models import Avatar, AvatarFrame, AvatarUseRequest, CastMember, Film, Role, Script, Shot
 
 WIDTH, HEIGHT = 320, 240
 
@@ -70,6 +70,22 @@ def make_script(title="The Balcony"):
     script = Script.objects.create(title=title)
     Role.objects.create(script=script, key="lead", name="Lead", order=0)
     Role.objects.create(script=script, key="friend", name="Friend", order=1)
+    return script
+
+
+def make_story_script(roles=(("hero", "Hero", []), ("sidekick", "Sidekick", [])), shots=None, template=False, owner=None, language="en"):
+    """A script with roles and shots (by default @hero and @sidekick on a beach, then a close-up)."""
+    script = Script.objects.create(title="Test story", is_template=template, owner=owner, language=language,
+                                   template_slug="test-story" if template else "")
+    for order, (key, name, kinds) in enumerate(roles):
+        Role.objects.create(script=script, key=key, name=name, kinds=list(kinds), order=order)
+    keys = [key for key, _n, _k in roles]
+    for order, shot in enumerate(shots or [
+        {"framing": "wide", "action": " and ".join(f"@{k}" for k in keys) + " meet on a beach", "role_keys": keys,
+         "dialogue": [{"role": keys[0], "text": "Hello there!"}], "duration": 3.0},
+        {"framing": "close_up", "action": f"@{keys[-1]} smiles", "role_keys": keys[-1:], "dialogue": [], "duration": 2.0},
+    ]):
+        Shot.objects.create(script=script, order=order, **shot)
     return script
 
 

@@ -4,6 +4,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import Shot
+from .shot_timing import film_problem, shot_problem
 
 
 class PromptForm(forms.Form):
@@ -58,6 +59,25 @@ class ShotForm(forms.ModelForm):
             lines.append({"role": key, "text": text.strip()})
         return lines
 
+    def clean(self):
+        cleaned = super().clean()
+        if "duration" in cleaned and "dialogue_text" in cleaned:
+            problem = shot_problem(cleaned["duration"], cleaned["dialogue_text"], self.language)
+            if problem:
+                self.add_error("duration", problem)
+        return cleaned
+
+    @property
+    def language(self):
+        return self.script.language if self.script else "en"
+
+    def timing(self):
+        """(duration, lines) as submitted when valid, else as saved."""
+        data = getattr(self, "cleaned_data", None) or {}
+        if "duration" in data and "dialogue_text" in data:
+            return data["duration"], data["dialogue_text"]
+        return self.instance.duration, self.instance.dialogue
+
     def save(self, commit=True):
         self.instance.dialogue = self.cleaned_data["dialogue_text"]
         speakers = [line["role"] for line in self.instance.dialogue]
@@ -72,6 +92,14 @@ class BaseShotFormSet(BaseModelFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "script": self.script}
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        problem = film_problem([form.timing() for form in self.forms], self.script.language if self.script else "en")
+        if problem:
+            raise forms.ValidationError(problem)
 
 
 ShotFormSet = modelformset_factory(Shot, form=ShotForm, formset=BaseShotFormSet, extra=0, can_delete=False)

@@ -12,6 +12,7 @@ theatre_patterns = [
     path("avatars/<int:pk>/", avatars.avatar_detail, name="avatar"),
     path("avatars/<int:pk>/status/", avatars.avatar_status_json, name="avatar_status"),
     path("avatars/<int:pk>/settings/", avatars.avatar_settings, name="avatar_settings"),
+    path("avatars/<int:pk>/voice-preview.wav", avatars.avatar_voice_preview, name="avatar_voice_preview"),
     path("avatars/<int:pk>/retry/", avatars.avatar_retry, name="avatar_retry"),
     path("avatars/<int:pk>/frames/<int:frame_id>/choose/", avatars.avatar_choose_frame, name="avatar_choose_frame"),
     path("avatars/<int:pk>/crop/", avatars.avatar_crop, name="avatar_crop"),

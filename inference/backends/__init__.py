@@ -69,9 +69,17 @@ def get_backend(name: str = "auto", **options) -> Backend:
         return TinyWanBackend(**options)
     from inference.backends.wan import wan_backend
 
-    # The installed weights folder wins; else the model id, which loads only if already in the HF cache.
+    # The installed weights folder wins; else the model id, which loads only if already in the HF
+    # cache. Neither: say so now, before anything asks for CUDA, so the film's reason is about weights.
+    from inference.weights import installed_source
+
     folder = _weights_dir(None)
-    options.setdefault("source", folder if folder and folder.is_dir() else _setting("WAN_MODEL", None))
+    if "source" not in options:
+        options["source"] = installed_source()
+        if options["source"] is None:
+            from inference.backends.wan import not_installed
+
+            raise not_installed(folder or _setting("WAN_MODEL", None))
     options.setdefault("weights_dir", folder)
     options.setdefault("lora", _setting("WAN_LORA", "") or None)
     options.setdefault("cpu_offload", _setting("WAN_CPU_OFFLOAD", False))

@@ -69,6 +69,21 @@ def save_tiny_pipeline(directory, seed: int = 0) -> Path:
     return directory
 
 
+TINY_SOURCE = "tiny-random-wan-vace"  # the cache key of the built-in-code pipeline
+
+
+def _load_tiny(source, *, seed: int = 0, **_options):
+    return build_tiny_pipeline(seed)
+
+
+def cached_tiny_pipeline(seed: int = 0):
+    """The tiny pipeline through wan.get_pipeline's process-wide cache, exactly as a GPU worker keeps
+    the real one: the first job builds it, later jobs in the same worker reuse it."""
+    from inference.backends.wan import get_pipeline
+
+    return get_pipeline(f"{TINY_SOURCE}:{seed}", device="cpu", loader=lambda source, **options: _load_tiny(source, seed=seed))
+
+
 class TinyWanBackend(WanBackend):
     """The wan backend's code on the tiny fake pipeline: 112x64, 3 steps, upscaled to the film size."""
 
@@ -81,4 +96,4 @@ class TinyWanBackend(WanBackend):
         options.setdefault("gen_height", TINY_HEIGHT)
         options.setdefault("model", "tiny-random-wan-vace (test fake)")
         options.setdefault("device", "cpu")
-        super().__init__(pipeline if pipeline is not None else build_tiny_pipeline(seed), **options)
+        super().__init__(pipeline if pipeline is not None else cached_tiny_pipeline(seed), **options)

@@ -174,7 +174,7 @@ def clear_pipelines():
         _PIPELINES.clear()
 
 
-def _not_installed(where) -> BackendUnavailable:
+def not_installed(where) -> BackendUnavailable:
     return BackendUnavailable(f"The Wan weights are not installed at {where}; run manage.py fetch_weights on a "
                               "machine with internet, or set THEATRE_BACKEND=preview.")
 
@@ -188,14 +188,14 @@ def wan_backend(source=None, *, lora: str | None = None, cpu_offload: bool = Fal
     source = source or DEFAULT_MODEL
     looks_like_path = Path(str(source)).is_absolute() or str(source).startswith((".", "~"))
     if looks_like_path and not Path(str(source)).is_dir():
-        raise _not_installed(source)
+        raise not_installed(source)
     if not allow_cpu and not cuda_available():
         raise BackendUnavailable("The wan backend needs a CUDA GPU and none is visible here; "
                                  "use THEATRE_BACKEND=preview (or auto) on this machine.")
     try:
         pipe = get_pipeline(source, cpu_offload=cpu_offload, vae_tiling=vae_tiling, lora=lora)
     except OSError as error:  # a model id that is not in the local Hugging Face cache, offline
-        raise _not_installed(weights_dir or source) from error
+        raise not_installed(weights_dir or source) from error
     # A step-distillation LoRA is trained for a few steps without classifier-free guidance.
     defaults = {"steps": 8, "guidance": 1.0} if lora else {"steps": 30, "guidance": 5.0}
     return WanBackend(pipe, model=str(source), steps=steps or defaults["steps"],

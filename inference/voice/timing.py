@@ -3,6 +3,7 @@
 `plan_film_audio` synthesises each line with the voice backend, sets each shot's duration and each
 line's start/end (seconds within its shot), and hands the clips to `mix.mix_lines` for the track.
 """
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -91,11 +92,23 @@ def fit_durations(wanted, needed, max_seconds):
     return [float(d) for d in durations]
 
 
-def plan_film_audio(shots, cast, backend, rate=24000, max_seconds=15.0):
+def whole_frames(duration, fps):
+    """The duration cut down to a whole number of frames (at least one).
+
+    The picture of a shot is a whole number of frames; if the sound's shot were a fraction of a
+    frame longer, every later line would drift against its picture, up to half a frame per cut.
+    Rounding down keeps the film within its maximum and never cuts a line: a shot with lines ends
+    with TAIL seconds of silence, more than a frame.
+    """
+    return max(1, math.floor(duration * fps + 1e-6)) / fps
+
+
+def plan_film_audio(shots, cast, backend, rate=24000, max_seconds=15.0, fps=None):
     """Synthesises every line, times shots and lines, and mixes the film's dialogue track.
 
     Mutates each ShotSpec.duration and each LineSpec.start/end (seconds within the shot), as the
     render job expects, and returns the FilmAudio with the mixed track, cues and loudness envelopes.
+    With `fps`, shot durations are whole frames so sound and picture cut at the same instant.
     """
     from .profile import resample
 
@@ -112,11 +125,13 @@ def plan_film_audio(shots, cast, backend, rate=24000, max_seconds=15.0):
 
     needed = [_needed([len(c) / rate for c in shot_clips]) for shot_clips in clips]
     durations = fit_durations([shot.duration for shot in shots], needed, max_seconds)
+    if fps:
+        durations = [whole_frames(duration, fps) for duration in durations]
 
     placed, cues = [], []  # placed: (start_sample, samples, role_key)
     shot_start = 0.0
     for shot, shot_clips, duration in zip(shots, clips, durations):
-        shot.duration = round(duration, 3)
+        shot.duration = duration if fps else round(duration, 3)
         at = LEAD_IN
         for line, clip in zip(shot.lines, shot_clips):
             length = len(clip) / rate

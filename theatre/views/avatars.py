@@ -1,7 +1,7 @@
 """Avatar pages: the list, creating one (upload or record), its page, adjusting, consent, deleting."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -71,6 +71,22 @@ def avatar_detail(request, pk):
 @login_required
 def avatar_status_json(request, pk):
     return JsonResponse(avatar_status(_own_avatar(request, pk)))
+
+
+@login_required
+def avatar_voice_preview(request, pk):
+    """The avatar's voice saying a short line in the page's language. Its owner's, or a stock
+    character's (the project's own, which anyone may cast)."""
+    from django.db.models import Q
+
+    from theatre.voice_preview import preview_language, voice_preview_wav
+
+    avatar = get_object_or_404(Avatar.objects.filter(Q(owner=request.user) | Q(stock_key__isnull=False)),
+                               pk=pk, status=Avatar.Status.READY)
+    wav = voice_preview_wav(avatar, preview_language(request.LANGUAGE_CODE))
+    response = HttpResponse(wav, content_type="audio/wav")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inference.status import film_status
+from inference.status import film_status_with_queue
 from theatre import casting
 from theatre.access import castable_avatars, visible_films
 from theatre.models import Film, Script
@@ -137,13 +137,7 @@ def film_render(request, pk):
 
 @login_required
 def film_status_json(request, pk):
-    film = _own_film(request, pk)
-    status = film_status(film)
-    if film.status == Film.Status.QUEUED and film.job_id:
-        from inference.queueing import queue_position
-
-        status["queue_position"] = queue_position(film.job_id)
-    return JsonResponse(status)
+    return JsonResponse(film_status_with_queue(_own_film(request, pk)))
 
 
 def swap(request, pk):
