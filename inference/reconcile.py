@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from rq.registry import StartedJobRegistry
 from rq.worker import Worker
 
 from .queueing import enqueue_avatar_preparation, enqueue_film_render
@@ -66,8 +65,11 @@ def _forget_dead_job(job, connection):
     """Clears RQ's own records of a job whose worker died, so the admin's queue pages do not list
     it as running for the next half hour (RQ would only notice when its timeout expires)."""
     try:
-        StartedJobRegistry(job.origin, connection=connection).remove(job)
-        job.delete()
+        job.delete()  # also drops its execution from the queue's StartedJobRegistry
+        worker = job.worker_name and Worker.find_by_key(Worker.redis_worker_namespace_prefix + job.worker_name,
+                                                        connection=connection)
+        if worker:  # its process is dead (checked above): take it off the admin's list of workers
+            worker.register_death()
     except Exception:  # noqa: BLE001 - best effort; the film row is what matters
         log.exception("could not clear the records of lost job %s", job.id)
 
