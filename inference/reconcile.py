@@ -96,7 +96,8 @@ def reconcile_films(now=None):
 
     now = now or timezone.now()
     requeued, failed = [], []
-    for film in Film.objects.filter(status__in=[Film.Status.QUEUED, Film.Status.RENDERING]):
+    # Oldest request first, so films lost together go back into the queue in the order they had.
+    for film in Film.objects.filter(status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).order_by("queued_at", "pk"):
         stale = film.status == Film.Status.RENDERING and (film.heartbeat is None or now - film.heartbeat > stale_after())
         if job_alive(film.job_id) and not stale:
             continue

@@ -36,7 +36,8 @@ def make_films(site, count=1, render=True, longest=True):
     queued by the site's own casting.request_render; returns their ids."""
     code = MAKE_FILMS.format(count=count, render=render, longest=longest)
     done = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR,
-                          env=site.env, check=True, capture_output=True, text=True, timeout=120)
+                          env=site.env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
