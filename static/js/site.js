@@ -5,4 +5,8 @@
   document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // A share link's box selects its whole URL when tapped, ready to copy.
+  document.querySelectorAll("input[data-select-on-click]").forEach(function (input) {
+    input.addEventListener("click", function () { input.select(); });
+  });
 })();
