@@ -71,3 +71,11 @@ def test_no_template_has_inline_script_handlers_or_styles():
 def test_the_language_picker_works_without_inline_script(client):
     page = client.get(reverse("accounts:login")).content.decode()
     assert "data-submit-on-change" in page and "js/site.js" in page
+
+
+def test_only_the_rq_admin_pages_may_run_their_inline_scripts(client, alice):
+    alice.is_staff = alice.is_superuser = True
+    alice.save()
+    client.force_login(alice)
+    assert "'unsafe-inline'" in client.get("/admin/rq/")["Content-Security-Policy"]
+    assert "unsafe" not in client.get(reverse("admin:index"))["Content-Security-Policy"]
