@@ -255,4 +255,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every log-in at INFO; lockouts (what an operator needs) are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
