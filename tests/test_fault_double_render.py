@@ -16,6 +16,7 @@ import redis
 
 from .live_site import BASE_DIR, LiveSite
 from .site_films import film_row, make_films
+from .throwaway_redis import throwaway_redis  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +31,8 @@ print(json.dumps(casting.request_render(film, film.owner)))
 """
 
 
-def test_four_processes_asking_at_once_queue_one_render(tmp_path):
-    with LiveSite(tmp_path / "site", redis_db=9, workers=()) as site:
+def test_four_processes_asking_at_once_queue_one_render(tmp_path, throwaway_redis):
+    with LiveSite(tmp_path / "site", workers=(), extra_env={"REDIS_URL": throwaway_redis.url}) as site:
         [film_id] = make_films(site, render=False)
         start_at = time.time() + 4  # long enough for every process to have started Django
         racers = [subprocess.Popen([sys.executable, "-c", RACE.format(film_id=film_id, start_at=start_at)], cwd=BASE_DIR,

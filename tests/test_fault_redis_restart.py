@@ -1,51 +1,16 @@
 """Redis restarts while films wait in the render queue. This test's Redis keeps nothing on disk
 (--save "" --appendonly no), so the restart loses every queued job; the films' rows still say
 queued, and the reconciler puts them back, so a worker renders them all and none is lost."""
-import subprocess
 import time
 
 import pytest
 import redis
 
-from inference.services import port_open
-
-from .live_site import LiveSite, free_port
+from .live_site import LiveSite
 from .site_films import film_row, make_films, wait_for
+from .throwaway_redis import throwaway_redis  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
-REDIS_SERVER = "/usr/bin/redis-server"
-
-
-class ThrowawayRedis:
-    """A redis-server child process on a free port that keeps nothing, so a restart empties it."""
-
-    def __init__(self, folder):
-        self.folder, self.port, self.process = folder, free_port(), None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.folder)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: port_open(self.port), timeout=10, what="redis-server to listen")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def throwaway_redis(tmp_path):
-    import shutil
-
-    if not shutil.which(REDIS_SERVER):
-        pytest.skip("Debian's redis-server is not installed")
-    server = ThrowawayRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_films_queued_before_a_redis_restart_are_all_rendered_after_it(tmp_path, throwaway_redis):

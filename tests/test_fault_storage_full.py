@@ -13,6 +13,7 @@ from inference.jobs import STORAGE_FULL
 
 from .live_site import LiveSite
 from .site_films import film_row, make_films, wait_for
+from .throwaway_redis import throwaway_redis  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
 
@@ -43,8 +44,9 @@ def digests(folder):
             for p in folder.rglob("*") if p.is_file() and p.name != "filler.bin"}
 
 
-def test_a_film_that_does_not_fit_on_the_disk_fails_cleanly_and_earlier_files_stay_intact(tmp_path, small_disk):
-    with LiveSite(tmp_path / "site", redis_db=8, workers=(["gpu"],), extra_env={"MEDIA_ROOT": str(small_disk)}) as site:
+def test_a_film_that_does_not_fit_on_the_disk_fails_cleanly_and_earlier_files_stay_intact(tmp_path, small_disk, throwaway_redis):
+    with LiveSite(tmp_path / "site", workers=(["gpu"],),
+                  extra_env={"MEDIA_ROOT": str(small_disk), "REDIS_URL": throwaway_redis.url}) as site:
         [first] = make_films(site, longest=False)
         wait_for(lambda: film_row(site, first)["status"] in ("done", "failed"), timeout=180, what="the first film")
         assert film_row(site, first)["status"] == "done"

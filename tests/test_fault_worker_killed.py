@@ -9,15 +9,16 @@ import pytest
 
 from .live_site import LiveSite
 from .site_films import film_row, make_films, wait_for
+from .throwaway_redis import throwaway_redis  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_film_whose_worker_is_killed_mid_render_is_requeued_and_finished_by_a_fresh_worker(tmp_path):
+def test_a_film_whose_worker_is_killed_mid_render_is_requeued_and_finished_by_a_fresh_worker(tmp_path, throwaway_redis):
     import redis
     from rq.job import Job
 
-    with LiveSite(tmp_path / "site", redis_db=7, workers=()) as site:
+    with LiveSite(tmp_path / "site", workers=(), extra_env={"REDIS_URL": throwaway_redis.url}) as site:
         worker = site.start_worker(["gpu"], name="doomed-worker")
         [film_id] = make_films(site)
         first_job = film_row(site, film_id)["job_id"]
