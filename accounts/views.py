@@ -7,6 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from theatre.limits import rate_limited
+
 from . import friends
 from .forms import FindFriendForm, ProfileForm, SignUpForm
 from .models import ApiToken, FriendRequest, Profile
@@ -14,6 +16,7 @@ from .models import ApiToken, FriendRequest, Profile
 User = get_user_model()
 
 
+@rate_limited("signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("theatre:home")

@@ -1,5 +1,6 @@
 """RQ jobs. Each takes an id, reloads its row, is safe to run twice, and leaves the row (which the
 user sees) in a final state: ready/done, or failed with a readable reason and a retry."""
+import errno
 import io
 import logging
 import tempfile
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 GENERIC_AVATAR_FAILURE = gettext_noop("Something went wrong while preparing this clip. Please try again.")
 GENERIC_FILM_FAILURE = gettext_noop("Something went wrong while rendering this film. Please try again.")
+STORAGE_FULL = gettext_noop("The film could not be saved: the server's storage is full. Please try again later.")
+STORAGE_FAILED = gettext_noop("The film could not be saved: the server could not write it. Please try again later.")
 
 
 # --- avatars -------------------------------------------------------------------------------------
@@ -108,15 +111,29 @@ def render_film(film_id, on_progress=None):
     except (RenderRefused, RenderError) as error:
         fail_film(film, str(error))
         return
+    except OSError as error:  # a full or unwritable disk (work folder or media storage): fail cleanly
+        log.error("render of film %s could not write its files: %s", film.pk, error)
+        fail_film(film, STORAGE_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT) else STORAGE_FAILED)
+        return
     _notify_cast(film)
 
 
 def _store_film(film, result):
     from theatre.models import Film
 
-    with open(result.video, "rb") as video, open(result.poster, "rb") as poster:
-        film.video.save(f"film-{film.pk}.mp4", File(video), save=False)
-        film.poster.save(f"film-{film.pk}.jpg", File(poster), save=False)
+    saved = []
+    try:
+        with open(result.video, "rb") as video, open(result.poster, "rb") as poster:
+            film.video.save(f"film-{film.pk}.mp4", File(video), save=False)
+            saved.append(film.video)
+            film.poster.save(f"film-{film.pk}.jpg", File(poster), save=False)
+            saved.append(film.poster)
+    except OSError:
+        # The video may be stored while the poster did not fit: a film is both or neither.
+        for field in saved:
+            field.delete(save=False)
+        film.video, film.poster = None, None
+        raise
     film.status, film.stage, film.progress = Film.Status.DONE, "done", 100
     film.backend, film.duration, film.rendered_at = result.backend, result.duration, timezone.now()
     film.failure_reason = ""

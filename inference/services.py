@@ -103,7 +103,9 @@ def run_site():
         manage("collectstatic", "--noinput", "-v", "0")
         for queues in worker_queues():
             processes.append(start_worker(queues))
-        processes.append(subprocess.Popen([PYTHON, "manage.py", "reconcile", "--every", "30"], cwd=BASE_DIR))
+        # Each round finds renders whose worker died (RECONCILE_EVERY seconds, README "Limits and safety").
+        every = os.environ.get("RECONCILE_EVERY", "15")
+        processes.append(subprocess.Popen([PYTHON, "manage.py", "reconcile", "--every", every], cwd=BASE_DIR))
         host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
         web = subprocess.Popen([PYTHON, "-m", "daphne", "-b", host, "-p", port, "theatre.asgi:application"], cwd=BASE_DIR)
         processes.append(web)

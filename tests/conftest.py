@@ -114,3 +114,12 @@ def run_queue(redis_conn):
         return worker
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in Redis, outside each test's rolled-back transaction (and user ids
+    come round again): every test starts with none counted."""
+    from theatre.limits import reset_rate_limits
+
+    reset_rate_limits()

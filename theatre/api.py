@@ -13,6 +13,7 @@ from accounts.models import ApiToken
 from inference.status import avatar_status, film_status
 
 from . import avatars, casting
+from .limits import rate_limited
 from .access import films_owned_by, visible_avatars
 from .forms import AvatarForm
 from .models import Script
@@ -50,6 +51,7 @@ def _film_json(film, request):
 
 @token_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("upload")
 def avatars_endpoint(request):
     if request.method == "GET":
         mine = visible_avatars(request.user).filter(owner=request.user)
@@ -85,6 +87,7 @@ def templates_endpoint(request):
 
 @token_required
 @require_http_methods(["POST"])
+@rate_limited("render")
 def films_endpoint(request):
     """{"template": id, "cast": {"role": avatar_id}, "render": true} starts a film."""
     from .prompt_parser import ScriptError
@@ -103,7 +106,8 @@ def films_endpoint(request):
             casting.request_render(film, request.user)
     except (casting.CastingError, ScriptError) as error:
         film.refresh_from_db()
-        return JsonResponse({"error": str(error), "film": _film_json(film, request)}, status=400)
+        status = 429 if isinstance(error, casting.RenderLimitReached) else 400
+        return JsonResponse({"error": str(error), "film": _film_json(film, request)}, status=status)
     film.refresh_from_db()
     return JsonResponse(_film_json(film, request), status=201)
 

@@ -14,6 +14,10 @@ class CastingError(Exception):
     """A casting step that cannot be done; the message is for the person who tried."""
 
 
+class RenderLimitReached(CastingError):
+    """The owner has too many renders running, or has used up today's renders."""
+
+
 def new_seed():
     return secrets.randbelow(2**31)
 
@@ -78,21 +82,33 @@ def check_cast(film):
 
 
 def request_render(film, user):
-    """Queues a render once: a double click or a second tab finds the film already queued."""
+    """Queues a render once: a double click or a second tab finds the film already queued. The
+    conditional UPDATE is the guard: of two requests at the same moment, in threads or processes,
+    the database lets exactly one change the row from draft/failed to queued, and only that one
+    enqueues. Per-user caps (renders at once, renders per day) are checked first."""
     from inference.queueing import enqueue_film_render
 
+    from . import limits
     from .scripts import validate_script
 
     if film.owner_id != user.pk:
         raise CastingError(_("Only the film's owner can render it."))
+    if Film.objects.filter(pk=film.pk, status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).exists():
+        film.refresh_from_db()
+        return False  # the second click of a double click: already on its way, not a new render
     validate_script(film.script)
     check_cast(film)
+    try:
+        limits.check_render_allowed(user)
+    except limits.LimitReached as error:
+        raise RenderLimitReached(str(error)) from error
     with transaction.atomic():
         updated = Film.objects.filter(pk=film.pk, status__in=[Film.Status.DRAFT, Film.Status.FAILED]).update(
             status=Film.Status.QUEUED, stage="queued", progress=0, failure_reason="", queued_at=timezone.now())
         if not updated:
             return False
         enqueue_film_render(film.pk)
+    limits.count_render(user)
     film.refresh_from_db()
     return True
 

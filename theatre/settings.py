@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
+    "csp",
     "accounts",
     "theatre",
     "inference",
@@ -50,6 +52,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "theatre.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses log-ins while the username+address is locked out
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "theatre.urls"
@@ -112,7 +121,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Writes each file under a temporary name and renames it when complete (theatre/storage.py).
+        "BACKEND": "theatre.storage.AtomicFileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/nowhere/"},
     },
     "staticfiles": {
@@ -181,6 +191,52 @@ WAN_VAE_TILING = env_bool("WAN_VAE_TILING", False)
 FILM_MAX_SECONDS = 15.0
 FILM_MAX_SHOTS = 6
 
+# --- Limits and safety (README: "Limits and safety") ---------------------------------------------
+# Rate limits: "COUNT/SECONDS" per client address and, where someone is logged in, per user, kept
+# as counters in the cache (Redis). RATE_LIMITS=off turns them all off (the load test does).
+RATE_LIMITS_ENABLED = os.environ.get("RATE_LIMITS", "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
+def env_rate(name, default):
+    count, seconds = os.environ.get(name, default).split("/")
+    return int(count), int(seconds)
+
+
+RATE_LIMITS = {
+    "signup": env_rate("RATE_LIMIT_SIGNUP", "5/3600"),  # new accounts per address per hour
+    "login": env_rate("RATE_LIMIT_LOGIN", "20/300"),  # log-in attempts per address per 5 minutes
+    "upload": env_rate("RATE_LIMIT_UPLOAD", "20/3600"),  # avatar clips per user and per address per hour
+    "render": env_rate("RATE_LIMIT_RENDER", "20/600"),  # render requests per user and per address per 10 minutes
+}
+RENDERS_AT_ONCE = int(os.environ.get("RENDERS_AT_ONCE", 2))  # a user's films queued or rendering at once
+RENDERS_PER_DAY = int(os.environ.get("RENDERS_PER_DAY", 30))  # render requests per user per 24 hours
+# Repeated failed log-ins lock that username from that address (django-axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", 0.25))  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# The reconciler (run every RECONCILE_EVERY seconds by `./run site`): a rendering film whose
+# heartbeat has been silent this long is lost even when its worker's liveness cannot be checked.
+RENDER_STALE_AFTER = float(os.environ.get("RENDER_STALE_AFTER", 90))
+# Content-Security-Policy (django-csp): only our own scripts, styles and media; no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"] + env_list("CSP_MEDIA_ORIGINS"),
+        "media-src": ["'self'", "blob:"] + env_list("CSP_MEDIA_ORIGINS"),  # S3 signed URLs live elsewhere
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -200,4 +256,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every log-in at INFO; lockouts (what an operator needs) are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -6,6 +6,9 @@
   const bar = box.querySelector("[data-bar]"), label = box.querySelector("[data-stage]"), percent = box.querySelector("[data-percent]");
   const finalStates = ["done", "ready", "failed"];
   let polling = null, finished = false;
+  // The page cannot set the bar's width in a style attribute (the Content-Security-Policy blocks
+  // inline styles), so the script starts it at the value the page was rendered with.
+  if (bar) bar.style.width = (bar.parentElement.getAttribute("aria-valuenow") || 0) + "%";
 
   function show(event) {
     if (bar && typeof event.progress === "number") { bar.style.width = event.progress + "%"; bar.parentElement.setAttribute("aria-valuenow", event.progress); }

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.friends import friend_ids
 from inference.status import avatar_status
 from theatre import avatars, consent
+from theatre.limits import rate_limited
 from theatre.access import castable_avatars, films_featuring, visible_avatars
 from theatre.forms import AvatarForm, AvatarSettingsForm, CropForm
 from theatre.models import Avatar, AvatarUseRequest
@@ -31,6 +32,7 @@ def avatar_list(request):
 
 
 @login_required
+@rate_limited("upload")
 def avatar_new(request):
     files = request.FILES or None  # parsing the upload first lets the size cap mark the request
     form = AvatarForm(request.POST or None, files, upload_too_large=getattr(request, "upload_too_large", False))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from inference.status import film_status_with_queue
 from theatre import casting
+from theatre.limits import rate_limited
 from theatre.access import castable_avatars, visible_films
 from theatre.models import Film, Script
 from theatre.studio_forms import CastForm, PromptForm, ShotFormSet, SwapForm
@@ -123,6 +124,7 @@ def film_cast(request, pk, role_key):
 
 @require_POST
 @login_required
+@rate_limited("render")
 def film_render(request, pk):
     from theatre.prompt_parser import ScriptError
 
@@ -154,7 +156,11 @@ def swap(request, pk):
             form.add_error(None, str(error))
         else:
             if not casting.uncast_roles(remix):
-                casting.request_render(remix, request.user)
+                try:
+                    casting.request_render(remix, request.user)
+                except casting.RenderLimitReached as error:  # the remix is saved as a draft to render later
+                    messages.error(request, str(error))
+                    return redirect("theatre:film_edit", pk=remix.pk)
                 messages.success(request, _("You're in! Your remix is rendering."))
                 return redirect(remix)
             messages.info(request, _("You're in. Cast the remaining roles, then render."))

@@ -1,0 +1,35 @@
+"""Repeated wrong passwords lock that username from that address (django-axes): even the right
+password is refused for a while, with a clear page; other people and other addresses carry on."""
+from django.urls import reverse
+
+RIGHT = "a-Long-pass-4-tests"
+
+
+def fail(client, username, times, **extra):
+    for _ in range(times):
+        client.post(reverse("accounts:login"), {"username": username, "password": "wrong"}, **extra)
+
+
+def test_five_wrong_passwords_lock_the_account_from_that_address(client, alice, settings):
+    fail(client, "alice", settings.AXES_FAILURE_LIMIT)
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": RIGHT})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Log-in paused" in page and "too many wrong passwords" in page
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_fewer_failures_do_not_lock_and_a_success_forgets_them(client, alice, settings):
+    fail(client, "alice", settings.AXES_FAILURE_LIMIT - 1)
+    assert client.post(reverse("accounts:login"), {"username": "alice", "password": RIGHT}).status_code == 302
+    client.logout()
+    fail(client, "alice", settings.AXES_FAILURE_LIMIT - 1)
+    assert client.post(reverse("accounts:login"), {"username": "alice", "password": RIGHT}).status_code == 302
+
+
+def test_a_lockout_does_not_stop_others(client, alice, bob, settings):
+    fail(client, "alice", settings.AXES_FAILURE_LIMIT)
+    assert client.post(reverse("accounts:login"), {"username": "bob", "password": RIGHT}).status_code == 302
+    client.logout()
+    other_place = {"REMOTE_ADDR": "10.1.2.3"}
+    assert client.post(reverse("accounts:login"), {"username": "alice", "password": RIGHT}, **other_place).status_code == 302

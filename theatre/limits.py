@@ -1,0 +1,113 @@
+"""Limits that keep one person (or one script) from taking the site for themselves: rate limits on
+sign-up, log-in, uploads and render requests, and caps on the renders one user has running at once
+and per day. Counters live in the Django cache (Redis), so every web process shares them.
+
+The settings RATE_LIMITS, RATE_LIMITS_ENABLED, RENDERS_AT_ONCE and RENDERS_PER_DAY set the numbers."""
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+KEY_PREFIX = "ratelimit"
+
+
+class LimitReached(Exception):
+    """A limit is used up; the message is for the person who hit it."""
+
+    def __init__(self, message, retry_after=None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def client_address(request):
+    # Behind a proxy set SECURE_PROXY_SSL_HEADER and have the proxy set REMOTE_ADDR (e.g. nginx's
+    # real_ip module); trusting X-Forwarded-For blindly would let anyone pick their own address.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _hit(name, who, count, seconds):
+    """Counts one hit in a fixed window; returns the seconds until the window ends when over."""
+    window = int(time.time() // seconds)
+    key = f"{KEY_PREFIX}:{name}:{who}:{window}"
+    cache.add(key, 0, timeout=seconds + 1)
+    if cache.incr(key) > count:
+        return int((window + 1) * seconds - time.time()) + 1
+    return None
+
+
+def check_rate(name, request):
+    """Counts this request against the named limit, per address and per user; raises LimitReached."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return
+    count, seconds = settings.RATE_LIMITS[name]
+    whos = [f"ip:{client_address(request)}"]
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        whos.append(f"user:{request.user.pk}")
+    waits = [wait for who in whos if (wait := _hit(name, who, count, seconds)) is not None]
+    if waits:
+        wait = max(waits)
+        raise LimitReached(_("That was a lot of requests in a short time. Please wait %(minutes)s minute(s) and try again.")
+                           % {"minutes": max(1, round(wait / 60))}, retry_after=wait)
+
+
+def too_many(request, error):
+    if request.path.startswith("/api/") or request.headers.get("Accept") == "application/json":
+        response = JsonResponse({"error": str(error)}, status=429)
+    else:
+        response = render(request, "too_many.html", {"reason": str(error)}, status=429)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def rate_limited(name, methods=("POST",)):
+    """View decorator: counts the view's POSTs against the named limit and answers 429 when over."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods:
+                try:
+                    check_rate(name, request)
+                except LimitReached as error:
+                    return too_many(request, error)
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def reset_rate_limits():
+    """Forgets every rate-limit counter (for tests, and for an operator after a false alarm)."""
+    client = cache._cache.get_client(write=True)
+    pattern = cache.make_key(f"{KEY_PREFIX}:*")
+    for key in client.scan_iter(match=pattern, count=500):
+        client.delete(key)
+
+
+# --- renders -------------------------------------------------------------------------------------
+
+def _day_key(user):
+    return f"{KEY_PREFIX}:renders-today:{user.pk}:{int(time.time() // 86400)}"
+
+
+def check_render_allowed(user):
+    """Raises LimitReached when the user already has RENDERS_AT_ONCE films queued or rendering, or
+    has asked for RENDERS_PER_DAY renders today (UTC day)."""
+    from .models import Film
+
+    running = Film.objects.filter(owner=user, status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).count()
+    if running >= settings.RENDERS_AT_ONCE:
+        raise LimitReached(_("You already have %(count)s films rendering. Wait for one to finish, then render this one.")
+                           % {"count": running})
+    if (cache.get(_day_key(user)) or 0) >= settings.RENDERS_PER_DAY:
+        raise LimitReached(_("You have rendered %(count)s films today, the daily limit. Come back tomorrow!")
+                           % {"count": settings.RENDERS_PER_DAY})
+
+
+def count_render(user):
+    key = _day_key(user)
+    cache.add(key, 0, timeout=86400 + 60)
+    cache.incr(key)
