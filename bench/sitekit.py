@@ -36,16 +36,6 @@ def make_user(handle):
 
 
 def logged_in_session(user):
-    """A session key that the site takes as `user` logged in, made without the log-in form (and its
-    deliberately slow password hash), through the configured session engine."""
-    from importlib import import_module
+    from tests.live_site import logged_in_session as make
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+    return make(user)
