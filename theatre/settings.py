@@ -135,6 +135,11 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         "OPTIONS": {
             "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL"),
+            # Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role).
+            "region_name": os.environ.get("AWS_S3_REGION_NAME"),
+            # Many S3-compatible servers (MinIO, s3rver) want path-style URLs: AWS_S3_ADDRESSING_STYLE=path.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE"),
+            "signature_version": os.environ.get("AWS_S3_SIGNATURE_VERSION"),
             "querystring_auth": True,
             "querystring_expire": 600,
             "default_acl": "private",
