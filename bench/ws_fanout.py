@@ -8,7 +8,6 @@ inference.progress.broadcast, as a render worker does. Prints the delay from sen
 (p50, p99, max) and how many subscribers received every event in order.
 """
 import argparse
-import asyncio
 import shutil
 import statistics
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sitekit  # noqa: E402
-from tests.fanout import fan_out  # noqa: E402
+from tests.fanout import run_fan_out  # noqa: E402
 from tests.live_site import LiveSite  # noqa: E402
 
 
@@ -39,7 +38,7 @@ def main():
     try:
         with LiveSite(var, redis_db=8, workers=()) as site:
             started = time.perf_counter()
-            received = asyncio.run(fan_out(site, args.subscribers, args.events, args.interval))
+            received = run_fan_out(site, args.subscribers, args.events, args.interval)
             elapsed = time.perf_counter() - started
     finally:
         if redis:

@@ -84,3 +84,12 @@ async def fan_out(site, subscribers, events, interval):
         return await asyncio.gather(*listeners)
     finally:
         await asyncio.gather(*(socket.close() for socket in sockets), return_exceptions=True)
+
+
+def run_fan_out(site, subscribers, events, interval):
+    """fan_out from synchronous code, on a thread of its own: the test thread may hold an event
+    loop already (Playwright's sync API keeps one there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, fan_out(site, subscribers, events, interval)).result()
