@@ -40,6 +40,9 @@ class LiveSite:
             "DEBUG": "true",
             **(extra_env or {}),
         }
+        if "DATABASE_URL" not in (extra_env or {}):
+            # Its own SQLite file, even when the test run itself is on Postgres (DATABASE_URL).
+            self.env.pop("DATABASE_URL", None)
         self.worker_queues = workers
         self.processes = []
         self.logs = []
