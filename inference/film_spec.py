@@ -1,6 +1,8 @@
 """Builds the renderers' FilmSpec from a film's rows, checking again that every avatar may still be
-cast: consent can be revoked between casting and rendering."""
+cast: consent can be revoked between casting and rendering. The avatar files a render needs are
+copied into the job's work folder, because a worker on another machine has no storage path (S3)."""
 import re
+import shutil
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ class RenderRefused(Exception):
     """The film may not be rendered as cast; the message says what to change."""
 
 
-def build_film_spec(film, *, width=854, height=480, fps=24):
+def build_film_spec(film, workdir, *, width=854, height=480, fps=24):
     from theatre.casting import CastingError, check_cast
 
     try:
@@ -22,7 +24,9 @@ def build_film_spec(film, *, width=854, height=480, fps=24):
     except CastingError as error:
         raise RenderRefused(str(error)) from error
     script = film.script
-    cast = {m.role.key: cast_ref(m.role, m.avatar) for m in film.cast.select_related("role", "avatar")}
+    workdir = Path(workdir)
+    cast = {m.role.key: cast_ref(m.role, m.avatar, workdir / "cast" / m.role.key)
+            for m in film.cast.select_related("role", "avatar")}
     names = {key: ref.name for key, ref in cast.items()}
     shots = [
         ShotSpec(
@@ -41,13 +45,26 @@ def build_film_spec(film, *, width=854, height=480, fps=24):
                     language=script.language, width=width, height=height, fps=fps)
 
 
-def cast_ref(role, avatar):
-    frames = [Path(frame.image.path) for frame in sorted(avatar.frames.all(), key=lambda f: (not f.chosen, f.time))]
+def cast_ref(role, avatar, folder):
+    """The role's avatar as the renderers see it, its files copied into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(avatar.frames.all(), key=lambda f: (not f.chosen, f.time))
+    frames = [fetch(frame.image, folder / f"frame-{index}") for index, frame in enumerate(ordered)]
     return CastRef(
         role_key=role.key, name=avatar.name, kind=avatar.kind,
         description=avatar.description or role.description,
-        reference_images=frames, crop=Path(avatar.crop.path) if avatar.crop else None,
+        reference_images=frames, crop=fetch(avatar.crop, folder / "crop") if avatar.crop else None,
         voice_profile=avatar.voice_profile or {},
-        voice_sample=Path(avatar.voice_sample.path) if avatar.voice_sample else None,
+        voice_sample=fetch(avatar.voice_sample, folder / "voice") if avatar.voice_sample else None,
         voice_preset=avatar.voice_preset,
     )
+
+
+def fetch(field_file, stem):
+    """Copies a stored file to `stem` + its extension through the storage's open(), which works on
+    local disk and on S3 alike; the renderers then read plain local files."""
+    target = stem.with_suffix(Path(field_file.name).suffix)
+    with field_file.open("rb") as source, open(target, "wb") as copy:
+        shutil.copyfileobj(source, copy, 1 << 20)
+    field_file.close()
+    return target

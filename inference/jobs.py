@@ -104,8 +104,8 @@ def render_film(film_id, on_progress=None):
         film.save(update_fields=["status", "stage", "progress", "render_attempts", "heartbeat"])
     reporter = ProgressReporter(film, also=on_progress)
     try:
-        spec = build_film_spec(film)
         with tempfile.TemporaryDirectory(prefix="film-") as workdir:
+            spec = build_film_spec(film, workdir)
             result = render_film_files(spec, Path(workdir), on_progress=reporter)
             _store_film(film, result)
     except (RenderRefused, RenderError) as error:

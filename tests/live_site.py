@@ -40,6 +40,9 @@ class LiveSite:
             "DEBUG": "true",
             **(extra_env or {}),
         }
+        if "DATABASE_URL" not in (extra_env or {}):
+            # Its own SQLite file, even when the test run itself is on Postgres (DATABASE_URL).
+            self.env.pop("DATABASE_URL", None)
         self.worker_queues = workers
         self.processes = []
         self.logs = []
@@ -98,3 +101,20 @@ class LiveSite:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def logged_in_session(user):
+    """A session key the site takes as `user` logged in, made through the configured session
+    engine without the log-in form (whose password hash is slow on purpose): for tests and
+    benchmarks that need hundreds of logged-in clients."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key

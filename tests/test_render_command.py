@@ -18,7 +18,7 @@ def test_it_renders_a_film_from_the_command_line(alice, private_media, settings,
     call_command("render", str(film.pk), stdout=out)
     film.refresh_from_db()
     assert film.status == Film.Status.DONE and film.backend == "preview"
-    assert film.video.path in out.getvalue() and "preview" in out.getvalue()
+    assert film.video.name in out.getvalue() and "preview" in out.getvalue()
     assert "100%" in capsys.readouterr().err  # tqdm's bar, on stderr
 
 

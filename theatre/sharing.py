@@ -1,5 +1,7 @@
 """Share links, view counts and take-downs: how a finished film leaves its owner's hands, and how
 the people in it keep control over it. Views, the API and the admin all call these functions."""
+import re
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,6 +12,9 @@ from .models import Film, Notification, ShareLink
 
 # The session remembers which films it has counted, so a reload or a seek is not a new view.
 VIEWED_SESSION_KEY = "theatre_viewed_films"
+# Tokens are secrets.token_urlsafe: anything else cannot be one, and is not even looked up (Postgres
+# refuses a NUL byte in a query with an error, where SQLite just finds nothing).
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class SharingError(Exception):
@@ -48,7 +53,7 @@ def revoke_share_link(link, user):
 def active_link(token):
     """The link for this token if it works right now, else None. Unknown, revoked and expired
     tokens, and links to films taken down, all look the same to the visitor."""
-    if not token or len(token) > 64:
+    if not token or not TOKEN_SHAPE.fullmatch(token):
         return None
     link = ShareLink.objects.select_related("film__owner__profile").filter(token=token).first()
     if link is None or not link.is_active() or not is_shareable(link.film):
@@ -69,7 +74,9 @@ def record_view(film, link=None, session=None):
         Film.objects.filter(pk=film.pk).update(view_count=F("view_count") + 1)
         if link is not None:
             ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
-    film.refresh_from_db(fields=["view_count"])  # the page shows the count with this view in it
+    # The page shows the count with this view in it; viewers arriving at the same moment may each
+    # see a count one short of the other's, which is not worth a query on every visit.
+    film.view_count += 1
     return True
 
 
@@ -109,7 +116,10 @@ def _set_taken_down(film, user, taken_down):
 
 def remember_link(session, token):
     """Remembers share links this browser opened, so 'swap me in' works on a film seen that way."""
-    tokens = [t for t in session.get("share_tokens", []) if t != token]
+    tokens = session.get("share_tokens", [])
+    if tokens[-1:] == [token]:
+        return  # a reload: leave the session unmodified, so it is not written again
+    tokens = [t for t in tokens if t != token]
     session["share_tokens"] = (tokens + [token])[-20:]
 
 

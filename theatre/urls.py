@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from theatre import api
-from theatre.views import avatars, films, home, media, notifications, studio
+from theatre.views import avatars, films, health, home, media, notifications, studio
 
 
 theatre_patterns = [
@@ -58,6 +58,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("api/", include((api_patterns, "api"))),
     path("", include((theatre_patterns, "theatre"))),
     path("accounts/", include("accounts.urls")),

@@ -5,6 +5,7 @@ import mimetypes
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -168,18 +169,30 @@ def _watch_context(request, film, link):
 
 
 def _poster_size(film):
-    # The poster is a full-size frame of the film, so its size is the video's size too.
+    # The poster is a full-size frame of the film, so its size is the video's size too. Reading it
+    # means opening the image (a network fetch on S3), so the answer is cached under the file's
+    # name: a new render stores a new poster under a new name.
     if not film.poster:
         return None
-    try:
-        return {"width": film.poster.width, "height": film.poster.height}
-    except (OSError, ValueError):
-        return None
+    key = f"poster-size:{film.poster.name}"
+    size = cache.get(key)
+    if size is None:
+        try:
+            size = {"width": film.poster.width, "height": film.poster.height}
+        except (OSError, ValueError):
+            return None
+        cache.set(key, size, 24 * 3600)
+    return size
 
 
 def _cast(user, film):
     members = list(film.cast.select_related("role", "avatar__owner__profile").order_by("role__order", "role__pk"))
-    visible = set(visible_avatars(user).filter(pk__in=[m.avatar_id for m in members]).values_list("pk", flat=True))
+    if user.is_authenticated:
+        visible = set(visible_avatars(user).filter(pk__in=[m.avatar_id for m in members]).values_list("pk", flat=True))
+    else:
+        # A logged-out visitor (a share link) may see only stock avatars, which have no owner to
+        # show: no need to ask the database on the busiest page of the site.
+        visible = set()
     return [{"role": m.role, "avatar": m.avatar, "show_owner": m.avatar_id in visible and m.avatar.owner_id is not None} for m in members]
 
 

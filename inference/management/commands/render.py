@@ -34,4 +34,4 @@ class Command(BaseCommand):
         film.refresh_from_db()
         if film.status != Film.Status.DONE:
             raise CommandError(f"Render failed: {film.failure_reason}")
-        self.stdout.write(self.style.SUCCESS(f"{film.title}: {film.video.path} ({film.duration:.1f} s, {film.backend})"))
+        self.stdout.write(self.style.SUCCESS(f"{film.title}: {film.video.name} ({film.duration:.1f} s, {film.backend})"))

@@ -1,0 +1,144 @@
+"""Benchmark: 50 concurrent clients against the template gallery, a shared film's watch page and a
+film's status JSON, while renders run, on loopback. Needs `wrk` (Debian; `./run` installs it).
+
+    REDIS_URL=redis://127.0.0.1:6379/8 python bench/load.py [--seconds 10] [--connections 50]
+
+Starts a whole site (Daphne + one RQ worker on gpu, cpu and default + SQLite, as tests/live_site.py)
+with the stock content, a few finished films and a share link, keeps the render queue busy, then runs
+one wrk phase per URL. Prints requests/s, p99 latency and errors for each, and the watch page's
+throughput as a ratio to the bare /healthz view measured in the same run (target >= 0.5, 0 errors).
+"""
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sitekit  # noqa: E402
+
+
+def wrk(url, seconds, connections, cookie=None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p99_ms": p99, "errors": errors, "requests": total}
+
+
+def _ms(text):
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def visitor_cookie(url):
+    """The session cookie a browser holds after opening the share link once."""
+    import urllib.request
+
+    with urllib.request.urlopen(url) as response:
+        cookies = response.headers.get_all("Set-Cookie")
+    return next(c.split(";")[0] for c in cookies if c.startswith("sessionid="))
+
+
+def populate(films=4):
+    """Alice with finished films and a share link, and a logged-in session for her."""
+    from tests.filmmaking import make_avatar, make_film
+    from theatre.models import ShareLink
+
+    alice = sitekit.make_user("alice")
+    twin = make_avatar(alice, "Ally")
+    done = [make_film(alice, title=f"Balcony Duet {i}", cast=[twin]) for i in range(films)]
+    link = ShareLink.objects.create(film=done[0])
+    return alice, link
+
+
+class RenderFeeder(threading.Thread):
+    """Keeps a render or two waiting in the gpu queue, so the worker renders through every phase."""
+
+    def __init__(self, owner):
+        super().__init__(daemon=True)
+        self.owner, self.stop, self.films = owner, threading.Event(), []
+
+    def run(self):
+        import django_rq
+        from django.db import close_old_connections
+
+        from theatre import casting
+        from theatre.models import Script
+
+        template = Script.objects.filter(is_template=True, language="en").order_by("pk").first()
+        queue = django_rq.get_queue("gpu")
+        while not self.stop.is_set():
+            if queue.count < 2:
+                film = casting.start_film(self.owner, template)
+                casting.request_render(film, self.owner)
+                self.films.append(film.pk)
+            close_old_connections()
+            self.stop.wait(0.5)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (./run installs it)")
+    redis = sitekit.ensure_redis()
+    var = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    site = sitekit.open_site(var, workers=[("gpu", "cpu", "default")])
+    feeder = None
+    try:
+        alice, link = populate()
+        session = sitekit.logged_in_session(alice)
+        feeder = RenderFeeder(alice)
+        feeder.start()
+        time.sleep(2)  # the first render is under way before the clocks start
+        status_film = feeder.films[-1]
+        phases = [
+            ("bare view /healthz", "/healthz", None),
+            ("template gallery", "/templates/", None),
+            # wrk keeps no cookies: every request is a first visit (a new session, a counted view).
+            ("watch page, first visits", f"/s/{link.token}/", None),
+            ("watch page, reloads", f"/s/{link.token}/", visitor_cookie(site.url + f"/s/{link.token}/")),
+            ("film status JSON", f"/films/{status_film}/status/", f"sessionid={session}"),
+        ]
+        results = {}
+        print(f"{args.connections} connections, {args.seconds} s per phase, renders running\n")
+        print(f"{'phase':28} {'req/s':>9} {'p99 ms':>9} {'errors':>7} {'requests':>9}")
+        for name, path, cookie in phases:
+            result = wrk(site.url + path, args.seconds, args.connections, cookie)
+            results[name] = result
+            print(f"{name:28} {result['rps']:9.1f} {result['p99_ms']:9.1f} {result['errors']:7d} {result['requests']:9d}", flush=True)
+        feeder.stop.set()
+        from theatre.models import Film
+
+        rendered = Film.objects.filter(pk__in=feeder.films, status=Film.Status.DONE).count()
+        bare = results["bare view /healthz"]["rps"]
+        first, again = results["watch page, first visits"]["rps"] / bare, results["watch page, reloads"]["rps"] / bare
+        errors = sum(r["errors"] for r in results.values())
+        print(f"\nrenders finished during the run: {rendered}")
+        print(f"watch page / bare view throughput: first visits {first:.2f}, reloads {again:.2f} "
+              f"(target >= 0.5); errors: {errors} (target 0)")
+    finally:
+        if feeder:
+            feeder.stop.set()
+        site.stop()
+        if redis:
+            redis.terminate()
+        shutil.rmtree(var, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
