@@ -118,8 +118,18 @@ def run_queue(redis_conn):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Rate-limit counters live in Redis, outside each test's rolled-back transaction (and user ids
-    come round again): every test starts with none counted."""
+    """Rate-limit counters and anonymous view marks live in the Redis cache, outside each test's
+    rolled-back transaction (and ids come round again): every test starts with none."""
+    from django.core.cache import cache
+
     from theatre.limits import reset_rate_limits
 
     reset_rate_limits()
+    cache.delete_pattern("viewed:*") if hasattr(cache, "delete_pattern") else _delete_views(cache)
+
+
+def _delete_views(cache):
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("viewed:*")))
+    if keys:
+        client.delete(*keys)

@@ -75,10 +75,12 @@ def test_a_share_link_lets_a_logged_out_visitor_swap_in_after_logging_in(client,
     swap_url = reverse("theatre:swap", args=[finished_film.pk])
     response = client.get(swap_url)
     assert response.status_code == 302 and "next=" in response["Location"]
-    client.force_login(carol)  # logging in keeps the session, and so the link it opened
+    client.force_login(carol)
+    page = client.get(link.get_absolute_url()).content.decode()
+    assert f"{swap_url}?via={link.token}" in page  # the shared page's button carries the link
     mine = make_avatar(carol, name="Carol twin", kind="person", with_files=False)
     role = next(r for r in finished_film.script.roles.all() if r.accepts(mine))
-    swap(client, finished_film, role.key, mine)
+    client.post(f"{swap_url}?via={link.token}", {"role": role.key, "avatar": mine.pk})
     assert Film.objects.get(owner=carol).remixed_from == finished_film
 
 

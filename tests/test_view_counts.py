@@ -1,11 +1,12 @@
-"""A view is counted once per session per film, on the film and on the link it came through."""
+"""A view is counted once per film: per session for people logged in, per visitor a day for
+logged-out visitors (who get no session), on the film and on the link it came through."""
 from django.test import Client
 from django.urls import reverse
 
 from tests.filmmaking import world  # noqa: F401 (fixtures)
 
 
-def test_a_session_counts_once_however_often_it_reloads(client, world):
+def test_a_logged_out_visitor_counts_once_however_often_they_reload(client, world):
     url = reverse("theatre:shared", args=[world.link.token])
     for _ in range(3):
         client.get(url)
@@ -15,10 +16,10 @@ def test_a_session_counts_once_however_often_it_reloads(client, world):
     assert world.link.view_count == 1
 
 
-def test_each_new_session_counts(world):
+def test_each_new_visitor_counts(world):
     url = reverse("theatre:shared", args=[world.link.token])
-    for _ in range(3):
-        Client().get(url)
+    for number in range(3):
+        Client(REMOTE_ADDR=f"10.0.0.{number}").get(url)
     world.film.refresh_from_db()
     assert world.film.view_count == 3
 
@@ -49,4 +50,9 @@ def test_a_gone_link_counts_nothing(client, world):
 
 def test_the_page_shows_the_count(client, world):
     client.get(reverse("theatre:shared", args=[world.link.token]))
-    assert "2 views" in Client().get(reverse("theatre:shared", args=[world.link.token])).content.decode()
+    assert "2 views" in Client(REMOTE_ADDR="10.0.0.9").get(reverse("theatre:shared", args=[world.link.token])).content.decode()
+
+
+def test_a_logged_out_visitor_gets_no_session(client, world):
+    client.get(reverse("theatre:shared", args=[world.link.token]))
+    assert "sessionid" not in client.cookies

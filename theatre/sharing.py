@@ -1,7 +1,9 @@
 """Share links, view counts and take-downs: how a finished film leaves its owner's hands, and how
 the people in it keep control over it. Views, the API and the admin all call these functions."""
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -61,10 +63,14 @@ def active_link(token):
     return link
 
 
-def record_view(film, link=None, session=None):
-    """Counts one view of the film (and of the link it came through), once per session per film.
-    F() makes the increment atomic, so two viewers at once are both counted."""
-    if session is not None:
+def record_view(film, link=None, session=None, visitor=None):
+    """Counts one view of the film (and of the link it came through), once per session per film,
+    or, for a logged-out visitor (who gets no session, so a link opened in a chat app costs no
+    database write), once a day per visitor key in the cache. F() makes the increment atomic."""
+    if visitor is not None:
+        if not cache.add(f"viewed:{film.pk}:{visitor}", 1, timeout=86400):
+            return False
+    elif session is not None:
         viewed = session.get(VIEWED_SESSION_KEY, [])
         if film.pk in viewed:
             return False
@@ -123,8 +129,14 @@ def remember_link(session, token):
     session["share_tokens"] = (tokens + [token])[-20:]
 
 
-def film_opened_through_link(session, film_id):
-    for token in session.get("share_tokens", []):
+def visitor_key(request):
+    """A short, anonymous key for a logged-out visitor: a hash, so no address is stored."""
+    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def film_opened_through_link(session, film_id, token=None):
+    for token in ([token] if token else []) + session.get("share_tokens", []):
         link = active_link(token)
         if link and link.film_id == film_id:
             return link.film

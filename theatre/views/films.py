@@ -47,8 +47,10 @@ def shared(request, token):
     if link is None:
         return link_gone(request)
     film = link.film
-    sharing.remember_link(request.session, token)
-    if film.owner_id != request.user.pk:
+    if not request.user.is_authenticated:
+        sharing.record_view(film, link=link, visitor=sharing.visitor_key(request))
+    elif film.owner_id != request.user.pk:
+        sharing.remember_link(request.session, token)
         sharing.record_view(film, link=link, session=request.session)
     return render(request, "theatre/film.html", _watch_context(request, film, link=link))
 

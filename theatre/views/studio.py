@@ -172,7 +172,9 @@ def _swappable_film(request, pk):
     from theatre.sharing import film_opened_through_link
 
     film = visible_films(request.user).filter(pk=pk).select_related("script").first()
-    film = film or film_opened_through_link(request.session, pk)
+    # "via" carries the share token from the shared page, so a visitor who logged in on the way
+    # still reaches the film they were watching.
+    film = film or film_opened_through_link(request.session, pk, token=request.GET.get("via") or request.POST.get("via"))
     if film is None:
         raise Http404
     return film
