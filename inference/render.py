@@ -50,7 +50,10 @@ def _encode(spec, backend, audio, video, poster, report):
     from .media.assemble import write_film
 
     def shot_progress(progress):
-        # The film's bar: 0-10 % voices, 10-95 % shots, the rest assembling.
+        # The film's bar: 0-10 % voices, 10-95 % shots, the rest assembling (reported by the caller,
+        # so write_film's own closing "done" is not passed on as a shot).
+        if progress.stage == "done":
+            return
         report(Progress("shot", 10 + int(0.85 * progress.percent), shot=progress.shot, shots=progress.shots,
                         step=progress.step, steps=progress.steps))
 
