@@ -50,17 +50,23 @@ def _editable(film, user):
 def cast_role(film, user, role_key, avatar_id):
     """Puts an avatar in a role, if the user may cast it and the role accepts its kind."""
     _editable(film, user)
+    role, avatar = _role_and_avatar(film, user, role_key, avatar_id, _("You may not cast that avatar. Ask its owner first."))
+    CastMember.objects.update_or_create(film=film, role=role, defaults={"avatar": avatar})
+    return avatar
+
+
+def _role_and_avatar(film, user, role_key, avatar_id, not_castable_message):
+    """The film's role and an avatar the user may cast in it, or a CastingError saying why not."""
     role = film.script.roles.filter(key=role_key).first()
     if role is None:
         raise CastingError(_("This film has no role called %(role)s.") % {"role": role_key})
     avatar = castable_avatars(user).filter(pk=avatar_id).first()
     if avatar is None:
-        raise CastingError(_("You may not cast that avatar. Ask its owner first."))
+        raise CastingError(not_castable_message)
     if not role.accepts(avatar):
         raise CastingError(_("%(role)s must be played by a %(kinds)s.") % {
             "role": role.name, "kinds": " / ".join(_(k) for k in role.kinds)})
-    CastMember.objects.update_or_create(film=film, role=role, defaults={"avatar": avatar})
-    return avatar
+    return role, avatar
 
 
 def uncast_roles(film):
@@ -117,15 +123,7 @@ def request_render(film, user):
 def swap_me_in(film, user, role_key, avatar_id):
     """One-click remix: a new film with the same script, seed and other cast, and the user's
     avatar in one role. It links to the film it was remixed from."""
-    role = film.script.roles.filter(key=role_key).first()
-    if role is None:
-        raise CastingError(_("This film has no role called %(role)s.") % {"role": role_key})
-    avatar = castable_avatars(user).filter(pk=avatar_id).first()
-    if avatar is None:
-        raise CastingError(_("Pick one of your own avatars, or one you may cast."))
-    if not role.accepts(avatar):
-        raise CastingError(_("%(role)s must be played by a %(kinds)s.") % {
-            "role": role.name, "kinds": " / ".join(_(k) for k in role.kinds)})
+    _role, avatar = _role_and_avatar(film, user, role_key, avatar_id, _("Pick one of your own avatars, or one you may cast."))
     remix = start_film(user, film.script, title=film.title, seed=film.seed, remixed_from=film)
     allowed = castable_avatars(user)
     kept = {m.role.key: m.avatar_id for m in film.cast.select_related("role")}
