@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import ApiToken
-from inference.status import avatar_status, film_status
+from inference.status import avatar_status, film_status_with_queue
 
 from . import avatars, casting
 from .limits import rate_limited
@@ -42,7 +42,7 @@ def token_required(view):
 
 
 def _film_json(film, request):
-    data = film_status(film)
+    data = film_status_with_queue(film)
     data.update(title=film.title, seed=film.seed, remixed_from=film.remixed_from_id,
                 url=request.build_absolute_uri(film.get_absolute_url()),
                 cast={m.role.key: m.avatar_id for m in film.cast.select_related("role")})
