@@ -59,18 +59,18 @@ def _pending_request_to(user, request_id):
     return request
 
 
-@transaction.atomic
 def accept_request(user, request_id):
-    request = _pending_request_to(user, request_id)
-    request.status, request.decided = FriendRequest.Status.ACCEPTED, timezone.now()
-    request.save(update_fields=["status", "decided"])
-    return request
+    return _answer(user, request_id, FriendRequest.Status.ACCEPTED)
+
+
+def decline_request(user, request_id):
+    return _answer(user, request_id, FriendRequest.Status.DECLINED)
 
 
 @transaction.atomic
-def decline_request(user, request_id):
+def _answer(user, request_id, status):
     request = _pending_request_to(user, request_id)
-    request.status, request.decided = FriendRequest.Status.DECLINED, timezone.now()
+    request.status, request.decided = status, timezone.now()
     request.save(update_fields=["status", "decided"])
     return request
 
