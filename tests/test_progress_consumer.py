@@ -73,3 +73,27 @@ async def _broadcast(film, **event):
     from asgiref.sync import sync_to_async
 
     await sync_to_async(broadcast)(film_group(film.pk), kind="film", id=film.pk, **event)
+
+
+def test_a_subscriber_outlives_quiet_spells_longer_than_the_layers_blocking_read(film, alice, monkeypatch):
+    """The consumer waits for messages in a blocking pop on Redis. Its socket read must outlast that
+    pop: redis-py 8's default read timeout (5 s) ended it first and closed the socket. The pop is
+    made 7 s here, so the default would fail every time; the site's setting must not."""
+    from channels_redis.core import RedisChannelLayer
+
+    monkeypatch.setattr(RedisChannelLayer, "brpop_timeout", 7)
+    session_key = logged_in_session(alice)
+
+    async def run():
+        import asyncio
+
+        socket = communicator(film, session_key)
+        connected, _ = await socket.connect()
+        assert connected
+        await socket.receive_json_from(timeout=5)
+        await asyncio.sleep(8)  # one whole pop passes with nothing to read, and the next begins
+        await _broadcast(film, progress=70)
+        assert (await socket.receive_json_from(timeout=5))["progress"] == 70
+        await socket.disconnect()
+
+    async_to_sync(run)()

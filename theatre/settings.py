@@ -176,10 +176,19 @@ RQ_QUEUES = {
     for name, timeout in {"gpu": 1800, "cpu": 600, "default": 300}.items()
 }
 RQ_SHOW_ADMIN_LINK = True
+CHANNELS_SOCKET_TIMEOUT = 15
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNELS_PREFIX", "theatre")},
+        "CONFIG": {
+            # Each Daphne process waits for its WebSocket messages in a blocking BZPOPMIN of
+            # channels_redis's brpop_timeout (5 s). redis-py 8 made 5 s the default socket read
+            # timeout too, so under load the read could give up just before Redis answered and
+            # tear down a subscriber (django/channels_redis#422). The read must outlast the pop;
+            # it stays bounded so a vanished Redis is still noticed.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": CHANNELS_SOCKET_TIMEOUT}],
+            "prefix": os.environ.get("CHANNELS_PREFIX", "theatre"),
+        },
     }
 }
 CACHES = {
