@@ -125,11 +125,4 @@ def fresh_rate_limits():
     from theatre.limits import reset_rate_limits
 
     reset_rate_limits()
-    cache.delete_pattern("viewed:*") if hasattr(cache, "delete_pattern") else _delete_views(cache)
-
-
-def _delete_views(cache):
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=cache.make_key("viewed:*")))
-    if keys:
-        client.delete(*keys)
+    cache.delete_pattern("viewed:*")

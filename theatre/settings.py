@@ -53,8 +53,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "theatre.csp.ContentSecurityPolicyMiddleware",
-    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    # Last of the features, as django-axes asks: it turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Not a feature: keeps the whole chain above in one thread under ASGI (see its docstring).
+    "theatre.middleware.SyncChain",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses log-ins while the username+address is locked out
@@ -193,7 +195,10 @@ CHANNEL_LAYERS = {
 }
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # django-redis, not Django's RedisCache: under ASGI Django makes a new cache object for every
+        # request, and RedisCache a new connection pool with it (a TCP connect and handshake per page);
+        # django-redis keeps its pools per process.
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "theatre"),
     }
