@@ -15,10 +15,12 @@ class FriendError(Exception):
 
 
 def friend_ids(user):
+    """The ids of this user's friends, as a lazy query: inside `__in` it becomes a subquery, so
+    a permission check that asks about friends costs no extra trip to the database."""
     accepted = FriendRequest.objects.filter(status=FriendRequest.Status.ACCEPTED)
-    sent = accepted.filter(from_user=user).values_list("to_user_id", flat=True)
-    received = accepted.filter(to_user=user).values_list("from_user_id", flat=True)
-    return set(sent) | set(received)
+    sent = accepted.filter(from_user=user).values("to_user_id")
+    received = accepted.filter(to_user=user).values("from_user_id")
+    return User.objects.filter(Q(pk__in=sent) | Q(pk__in=received)).values_list("pk", flat=True)
 
 
 def friends_of(user):

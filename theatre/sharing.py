@@ -88,6 +88,8 @@ def record_view(film, link=None, session=None, visitor=None):
 
 def may_take_down(film, user):
     """The film's owner, and the owner of any avatar in its cast."""
+    if user.is_authenticated and film.owner_id == user.pk:
+        return True
     return films_controlled_by(user).filter(pk=film.pk).exists()
 
 

@@ -189,24 +189,26 @@ def _poster_size(film):
 
 def _cast(user, film):
     members = list(film.cast.select_related("role", "avatar__owner__profile").order_by("role__order", "role__pk"))
-    if user.is_authenticated:
-        visible = set(visible_avatars(user).filter(pk__in=[m.avatar_id for m in members]).values_list("pk", flat=True))
-    else:
-        # A logged-out visitor (a share link) may see only stock avatars, which have no owner to
-        # show: no need to ask the database on the busiest page of the site.
-        visible = set()
-    return [{"role": m.role, "avatar": m.avatar, "show_owner": m.avatar_id in visible and m.avatar.owner_id is not None} for m in members]
+    # Stock avatars have no owner to show and a viewer's own avatars are always visible; only
+    # someone else's avatar needs the permission query (a logged-out visitor sees none of those).
+    others = [m.avatar_id for m in members if m.avatar.owner_id not in (None, user.pk)]
+    visible = set()
+    if others and user.is_authenticated:
+        visible = set(visible_avatars(user).filter(pk__in=others).values_list("pk", flat=True))
+    return [
+        {"role": m.role, "avatar": m.avatar, "show_owner": m.avatar.owner_id is not None and (m.avatar.owner_id == user.pk or m.avatar_id in visible)}
+        for m in members
+    ]
 
 
 def _remix_chain(user, film):
     """The films this one was remixed from, nearest first; stops at the first one the viewer may
     not see, which is shown without a title so it gives nothing away."""
     chain, current = [], film
-    visible = visible_films(user)
     for _level in range(REMIX_CHAIN_DEPTH):
         if current.remixed_from_id is None:
             break
-        parent = visible.filter(pk=current.remixed_from_id).first()
+        parent = visible_films(user).filter(pk=current.remixed_from_id).first()
         chain.append(parent)
         if parent is None:
             break
