@@ -3,8 +3,8 @@ film's status JSON, while renders run, on loopback. Needs `wrk` (Debian; `./run`
 
     REDIS_URL=redis://127.0.0.1:6379/8 python bench/load.py [--seconds 10] [--connections 50]
 
-Starts a whole site (Daphne + one RQ worker on gpu, cpu and default + SQLite, as tests/live_site.py)
-with the stock content, a few finished films and a share link, keeps the render queue busy, then runs
+Starts a whole site (Daphne + one RQ worker on gpu, cpu and default + SQLite, as tests/live_site.py,
+with production settings: DEBUG off) with the stock content, a few finished films and a share link, keeps the render queue busy, then runs
 one wrk phase per URL. Prints requests/s, p99 latency and errors for each, and the watch page's
 throughput as a ratio to the bare /healthz view measured in the same run (target >= 0.5, 0 errors).
 """
@@ -90,7 +90,7 @@ def main():
     var = Path(tempfile.mkdtemp(prefix="bench-load-"))
     # Limits are for abuse, not for a benchmark that hammers from one address on purpose.
     unlimited = {"RATE_LIMITS": "off", "RENDERS_AT_ONCE": "1000", "RENDERS_PER_DAY": "100000"}
-    site = sitekit.open_site(var, workers=[("gpu", "cpu", "default")], extra_env=unlimited)
+    site = sitekit.open_site(var, workers=[("gpu", "cpu", "default")], extra_env=unlimited, production=True)
     feeder = None
     try:
         alice, link = populate()

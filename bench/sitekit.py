@@ -16,12 +16,25 @@ def ensure_redis():
     return start(6393, BASE_DIR / "var" / "bench-redis")
 
 
-def open_site(var_dir, *, workers, redis_db=8, extra_env=None):
+# As deployed (README, "Running on several machines"), but over plain HTTP on loopback: DEBUG off
+# means cached templates, hashed static files and no SQL log, which is what a load figure is about.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-" + os.urandom(24).hex(),
+    "SECURE_SSL_REDIRECT": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+}
+
+
+def open_site(var_dir, *, workers, redis_db=8, extra_env=None, production=False):
     """Starts the site and sets up Django here against its database and Redis."""
     from tests.live_site import LiveSite
 
-    site = LiveSite(var_dir, redis_db=redis_db, workers=workers, extra_env=extra_env)
+    site = LiveSite(var_dir, redis_db=redis_db, workers=workers, extra_env={**(PRODUCTION if production else {}), **(extra_env or {})})
     os.environ.update(site.env)
+    if production:
+        site.var_dir.mkdir(parents=True, exist_ok=True)
+        site.manage("collectstatic", "--noinput", "-v", "0")
     site.start()
     import django
 
