@@ -1,11 +1,11 @@
 """Benchmark: 50 concurrent clients against the template gallery, a shared film's watch page and a
 film's status JSON, while renders run, on loopback. Needs `wrk` (Debian; `./run` installs it).
 
-    REDIS_URL=redis://127.0.0.1:6379/8 python bench/load.py [--seconds 10] [--connections 50]
+    REDIS_URL=redis://127.0.0.1:6379/8 python bench/load.py [--seconds 12] [--rounds 3] [--connections 50]
 
 Starts a whole site (Daphne + one RQ worker on gpu, cpu and default + SQLite, as tests/live_site.py,
 with production settings: DEBUG off) with the stock content, a few finished films and a share link, keeps the render queue busy, then runs
-one wrk phase per URL. Prints requests/s, p99 latency and errors for each, and the watch page's
+one wrk phase per URL, the phases taking turns over a few rounds. Prints requests/s, p99 latency and errors for each, and the watch page's
 throughput as a ratio to the bare /healthz view measured in the same run (target >= 0.5, 0 errors).
 """
 import argparse
@@ -81,7 +81,8 @@ class RenderFeeder(threading.Thread):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=12, help="per phase, over all rounds")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -107,12 +108,23 @@ def main():
             ("watch page, logged in", f"/films/{link.film_id}/", f"sessionid={session}"),
             ("film status JSON", f"/films/{status_film}/status/", f"sessionid={session}"),
         ]
-        results = {}
-        print(f"{args.connections} connections, {args.seconds} s per phase, renders running\n")
+        # The phases take turns in rounds, so that each one sees the renders in every stage (a
+        # render's voice, shot and assembly steps load the CPU differently) and the ratios compare
+        # like with like. Requests and errors add up over the rounds; p99 is the worst round's.
+        slice_seconds = max(1, args.seconds // args.rounds)
+        for _name, path, cookie in phases:  # warm up: the first request of a page loads its code
+            wrk(site.url + path, 1, 2, cookie)
+        results = {name: {"rps": 0.0, "p99_ms": 0.0, "errors": 0, "requests": 0} for name, _p, _c in phases}
+        print(f"{args.connections} connections, {args.rounds} rounds of {slice_seconds} s per phase, renders running\n")
+        for _round in range(args.rounds):
+            for name, path, cookie in phases:
+                result, total = wrk(site.url + path, slice_seconds, args.connections, cookie), results[name]
+                total["requests"] += result["requests"]
+                total["errors"] += result["errors"]
+                total["p99_ms"] = max(total["p99_ms"], result["p99_ms"])
+                total["rps"] += result["rps"] / args.rounds
         print(f"{'phase':28} {'req/s':>9} {'p99 ms':>9} {'errors':>7} {'requests':>9}")
-        for name, path, cookie in phases:
-            result = wrk(site.url + path, args.seconds, args.connections, cookie)
-            results[name] = result
+        for name, result in results.items():
             print(f"{name:28} {result['rps']:9.1f} {result['p99_ms']:9.1f} {result['errors']:7d} {result['requests']:9d}", flush=True)
         feeder.stop.set()
         from theatre.models import Film

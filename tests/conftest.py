@@ -118,7 +118,7 @@ def run_queue(redis_conn):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Rate-limit counters and anonymous view marks live in the Redis cache, outside each test's
+    """Rate-limit counters, anonymous view marks and cached pages live in the Redis cache, outside each test's
     rolled-back transaction (and ids come round again): every test starts with none."""
     from django.core.cache import cache
 
@@ -126,3 +126,4 @@ def fresh_rate_limits():
 
     reset_rate_limits()
     cache.delete_pattern("viewed:*")
+    cache.delete_pattern("page:*")

@@ -193,6 +193,8 @@ CHANNEL_LAYERS = {
         },
     }
 }
+# How long logged-out visitors of a share link may see the same rendered page (theatre/page_cache.py).
+SHARED_PAGE_SECONDS = int(os.environ.get("SHARED_PAGE_SECONDS", 30))
 CACHES = {
     "default": {
         # django-redis, not Django's RedisCache: under ASGI Django makes a new cache object for every

@@ -57,8 +57,13 @@ def active_link(token):
     tokens, and links to films taken down, all look the same to the visitor."""
     if not token or not TOKEN_SHAPE.fullmatch(token):
         return None
-    link = ShareLink.objects.select_related("film__owner__profile").filter(token=token).first()
-    if link is None or not link.is_active() or not is_shareable(link.film):
+    # Asked on every visit, even when the page itself comes from the cache: one plain join (the
+    # owner and profile are loaded only if the page is rendered), and no ORDER BY (tokens are unique).
+    try:
+        link = ShareLink.objects.select_related("film").get(token=token)
+    except ShareLink.DoesNotExist:
+        return None
+    if not link.is_active() or not is_shareable(link.film):
         return None
     return link
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from theatre import sharing
+from theatre import page_cache, sharing
 from theatre.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_films
 from theatre.forms import ShareLinkForm
 from theatre.models import Film, ShareLink
@@ -49,7 +49,10 @@ def shared(request, token):
     film = link.film
     if not request.user.is_authenticated:
         sharing.record_view(film, link=link, visitor=sharing.visitor_key(request))
-    elif film.owner_id != request.user.pk:
+        return page_cache.same_for_every_visitor(
+            request, f"shared:{link.token}", "theatre/film.html", lambda: _watch_context(request, film, link=link)
+        )
+    if film.owner_id != request.user.pk:
         sharing.remember_link(request.session, token)
         sharing.record_view(film, link=link, session=request.session)
     return render(request, "theatre/film.html", _watch_context(request, film, link=link))
