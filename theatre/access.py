@@ -55,6 +55,17 @@ def visible_films(user):
     )
 
 
+def visible_film(user, pk, related=()):
+    """One film this user may watch, or None. Their own film, the usual case on a film's page and
+    its files, is settled by its owner column; anyone else's goes through visible_films."""
+    if not user or not user.is_authenticated:
+        return None
+    film = Film.objects.select_related(*related).filter(pk=pk).first()
+    if film is None or film.owner_id == user.pk:
+        return film
+    return film if visible_films(user).filter(pk=pk).exists() else None
+
+
 def films_owned_by(user):
     return Film.objects.filter(owner=user) if user.is_authenticated else Film.objects.none()
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theatre import page_cache, sharing
-from theatre.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_films
+from theatre.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_film, visible_films
 from theatre.forms import ShareLinkForm
 from theatre.models import Film, ShareLink
 
@@ -27,7 +28,9 @@ def film(request, film_id):
     if not request.user.is_authenticated:
         # Same answer for every id, so a logged-out visitor learns nothing about which films exist.
         return redirect_to_login(request.get_full_path())
-    film = get_object_or_404(visible_films(request.user).select_related("owner__profile"), pk=film_id)
+    film = visible_film(request.user, film_id, related=["owner__profile"])
+    if film is None:
+        raise Http404
     is_owner = film.owner_id == request.user.pk
     if film.status == Film.Status.DONE and not is_owner:
         sharing.record_view(film, session=request.session)

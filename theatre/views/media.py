@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.http import Http404
 from django.utils.text import slugify
 
-from theatre.access import avatar_owned_by, visible_avatars, visible_films
+from theatre.access import avatar_owned_by, visible_avatars, visible_film
 from theatre.models import AvatarFrame
 from theatre.ranges import serve_file
 from theatre.sharing import active_link
@@ -16,15 +16,22 @@ AVATAR_FILES = {"poster": ("poster", False), "crop": ("crop", False), "clip": ("
 
 
 def film_video(request, film_id):
-    return _film_file(request, get_object_or_404(visible_films(request.user), pk=film_id), "video")
+    return _film_file(request, _visible_film(request, film_id), "video")
 
 
 def film_poster(request, film_id):
-    return _film_file(request, get_object_or_404(visible_films(request.user), pk=film_id), "poster")
+    return _film_file(request, _visible_film(request, film_id), "poster")
 
 
 def film_download(request, film_id):
-    return _film_file(request, get_object_or_404(visible_films(request.user), pk=film_id), "video", download=True)
+    return _film_file(request, _visible_film(request, film_id), "video", download=True)
+
+
+def _visible_film(request, film_id):
+    film = visible_film(request.user, film_id)
+    if film is None:
+        raise Http404
+    return film
 
 
 def shared_video(request, token):
