@@ -153,15 +153,15 @@ def test_it_gives_silent_shots_three_seconds():
 def test_it_makes_a_shot_long_enough_for_its_lines():
     parsed = parse_prompt('Shot 1: @Mia: "One two three four five six seven eight nine ten eleven twelve thirteen"')
 
-    # 13 words at 2.6 words/s = 5.0 s, plus the 0.6 s margin.
-    assert parsed.shots[0].duration == pytest.approx(5.6)
+    # 13 words at 2.7 words/s = 4.8 s, plus the timing plan's 0.2 s lead-in and 0.3 s tail, rounded up.
+    assert parsed.shots[0].duration == pytest.approx(5.4)
 
 
 def test_it_counts_chinese_lines_by_characters():
     parsed = parse_prompt("镜头一：@卡尔 说：“今晚的巴黎真美，我想为你弹一首歌”")
 
-    # 15 characters at 4.5/s = 3.33 s, plus 0.6 s, rounded up to a tenth.
-    assert parsed.shots[0].duration == pytest.approx(4.0)
+    # 15 characters at 4.5/s = 3.33 s, 0.2 s for the comma's pause, 0.5 s lead-in and tail, rounded up.
+    assert parsed.shots[0].duration == pytest.approx(4.1)
 
 
 def test_it_gives_a_short_line_the_minimum_two_seconds():
@@ -185,7 +185,7 @@ def test_it_keeps_the_time_lines_need_when_it_shrinks():
 
     parsed = parse_prompt(prompt)
 
-    assert parsed.shots[0].duration == pytest.approx(6.6)
+    assert parsed.shots[0].duration == pytest.approx(6.5)  # 6 s, and 0.5 s lead-in and tail
     assert parsed.duration <= 15.0
     assert all(shot.duration >= 2.0 for shot in parsed.shots)
 
@@ -255,7 +255,7 @@ def test_it_rejects_lines_that_cannot_be_said_in_fifteen_seconds():
         parse_prompt("镜头一：@卡尔 说：“" + "好" * 80 + "”")
 
     assert caught.value.code == "too_long"
-    assert caught.value.params["total"] == pytest.approx(18.4)
+    assert caught.value.params["total"] == pytest.approx(18.3)  # 80 characters at 4.5/s, lead-in and tail
 
 
 def test_it_rejects_an_empty_shot_and_says_which():

@@ -18,16 +18,14 @@ from dataclasses import dataclass, field
 
 from .prompt_mentions import Cast, ParsedRole
 from .script_errors import MAX_SECONDS, MAX_SHOTS, ScriptError
+from .shot_timing import lines_seconds
 from .shot_vocabulary import (
     CAMERA_MOVE_RE, FRAMING_RE, SEPARATORS, SHOT_MARKER, first_match,
 )
 from .models import CameraMove, Framing
 
-__all__ = ["ParsedRole", "ParsedScript", "ParsedShot", "ScriptError", "parse_prompt", "seconds_needed", "speech_seconds"]
+__all__ = ["ParsedRole", "ParsedScript", "ParsedShot", "ScriptError", "parse_prompt", "seconds_needed"]
 
-CJK_CHARS_PER_SECOND = 4.5
-ENGLISH_WORDS_PER_SECOND = 2.6
-LINE_MARGIN = 0.6
 MIN_SHOT_SECONDS = 2.0
 DEFAULT_SHOT_SECONDS = 3.0
 
@@ -66,19 +64,12 @@ class ParsedScript:
         return round(sum(shot.duration for shot in self.shots), 1)
 
 
-def speech_seconds(text):
-    """How long a line takes to say: Chinese by characters, English by words."""
-    cjk = len(CJK_RE.findall(text))
-    words = len(WORD_RE.findall(CJK_RE.sub(" ", text)))
-    return cjk / CJK_CHARS_PER_SECOND + words / ENGLISH_WORDS_PER_SECOND
-
-
 def seconds_needed(dialogue):
-    """The shortest a shot may be: its lines plus a margin, never under the minimum (0 if silent)."""
+    """The shortest a shot may be: its lines as the renderer's timing plan spaces them (the one
+    rule of thumb, in theatre.shot_timing), never under the minimum (0 if silent)."""
     if not dialogue:
         return 0.0
-    spoken = sum(speech_seconds(line.get("text", "")) for line in dialogue) + LINE_MARGIN
-    return max(MIN_SHOT_SECONDS, _ceil_tenth(spoken))
+    return max(MIN_SHOT_SECONDS, _ceil_tenth(lines_seconds(dialogue)))
 
 
 def _ceil_tenth(seconds):
