@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 GENERIC_AVATAR_FAILURE = gettext_noop("Something went wrong while preparing this clip. Please try again.")
 GENERIC_FILM_FAILURE = gettext_noop("Something went wrong while rendering this film. Please try again.")
+AVATAR_STORAGE_FULL = gettext_noop("The avatar could not be saved: the server's storage is full. Your clip is kept: please try again later.")
 STORAGE_FULL = gettext_noop("The film could not be saved: the server's storage is full. Please try again later.")
 STORAGE_FAILED = gettext_noop("The film could not be saved: the server could not write it. Please try again later.")
 
@@ -38,11 +39,17 @@ def prepare_avatar(avatar_id):
     try:
         with local_copy(avatar.clip) as path:
             prepared = prepare_clip(path, avatar.kind)
+        profile, preset, wav = _voice_of(avatar, prepared)
+        store_prepared(avatar, prepared, profile, preset, wav)
     except ClipError as error:
         _fail_avatar(avatar, str(error))
         return
-    profile, preset, wav = _voice_of(avatar, prepared)
-    store_prepared(avatar, prepared, profile, preset, wav)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise  # RQ's failure handler gives the generic reason; the clip stays for a retry
+        log.error("preparing avatar %s: the storage is full: %s", avatar.pk, error)
+        _fail_avatar(avatar, AVATAR_STORAGE_FULL)
+        return
     broadcast(avatar_group(avatar.pk), **avatar_status(avatar))
 
 

@@ -78,8 +78,18 @@ def retry_preparation(avatar):
 
 
 def store_prepared(avatar, prepared, voice_profile, voice_preset, voice_wav):
-    """Saves what the preparation job found. Old frames go first, so a re-run does not pile up."""
+    """Saves what the preparation job found. Old frames go first, so a re-run does not pile up;
+    if the storage refuses a write (a full disk), the frames saved so far go too, so a failed
+    avatar holds no space but its clip, and a retry starts clean."""
     _delete_frames(avatar)
+    try:
+        _store_prepared(avatar, prepared, voice_profile, voice_preset, voice_wav)
+    except OSError:
+        _delete_frames(avatar)
+        raise
+
+
+def _store_prepared(avatar, prepared, voice_profile, voice_preset, voice_wav):
     for index, frame in enumerate(prepared.frames):
         row = AvatarFrame(avatar=avatar, time=frame.time, score=frame.score, chosen=index == prepared.chosen)
         row.image.save(f"frame-{index}.jpg", _jpeg(frame.image), save=False)
