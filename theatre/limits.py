@@ -24,8 +24,8 @@ class LimitReached(Exception):
 
 
 def client_address(request):
-    # Behind a proxy set SECURE_PROXY_SSL_HEADER and have the proxy set REMOTE_ADDR (e.g. nginx's
-    # real_ip module); trusting X-Forwarded-For blindly would let anyone pick their own address.
+    # Behind a proxy, Daphne runs with --proxy-headers (PROXY_HEADERS=true) and puts the address
+    # from X-Forwarded-For here; trusting that header without a proxy would let anyone pick one.
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
