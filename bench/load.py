@@ -4,9 +4,10 @@ film's status JSON, while renders run, on loopback. Needs `wrk` (Debian; `./run`
     REDIS_URL=redis://127.0.0.1:6379/8 python bench/load.py [--seconds 12] [--rounds 3] [--connections 50]
 
 Starts a whole site (Daphne + one RQ worker on gpu, cpu and default + SQLite, as tests/live_site.py,
-with production settings: DEBUG off) with the stock content, a few finished films and a share link, keeps the render queue busy, then runs
-one wrk phase per URL, the phases taking turns over a few rounds. Prints requests/s, p99 latency and errors for each, and the watch page's
-throughput as a ratio to the bare /healthz view measured in the same run (target >= 0.5, 0 errors).
+with production settings: DEBUG off) with the stock content, a few finished films and a share link,
+keeps the render queue busy, then runs one wrk phase per URL, the phases taking turns over a few
+rounds. Prints requests/s, p99 latency and errors for each, and the watch page's throughput as a
+ratio to the bare /healthz view measured in the same run (target >= 0.5, 0 errors).
 """
 import argparse
 import re

