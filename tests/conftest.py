@@ -118,8 +118,9 @@ def run_queue(redis_conn):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Rate-limit counters, anonymous view marks and cached pages live in the Redis cache, outside each test's
-    rolled-back transaction (and ids come round again): every test starts with none."""
+    """Rate-limit counters, anonymous view marks, cached pages and remembered share links live in the
+    Redis cache, outside each test's rolled-back transaction (and ids come round again): every
+    test starts with none."""
     from django.core.cache import cache
 
     from theatre.limits import reset_rate_limits
@@ -127,3 +128,4 @@ def fresh_rate_limits():
     reset_rate_limits()
     cache.delete_pattern("viewed:*")
     cache.delete_pattern("page:*")
+    cache.delete_pattern("link-state:*")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.filmmaking import world  # noqa: F401 (fixtures)
-from theatre.models import Film
+from theatre import sharing
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -41,7 +41,7 @@ def test_a_cached_page_never_outlives_its_link_or_its_film(world):
     world.link.revoked_at = None
     world.link.save()
     assert visitor(3).get(url).status_code == 200
-    Film.objects.filter(pk=world.film.pk).update(taken_down=True)
+    sharing.take_down(world.film, world.dave)
     assert visitor(4).get(url).status_code == 404
 
 

@@ -2,10 +2,14 @@
 the people in it keep control over it. Views, the API and the admin all call these functions."""
 import hashlib
 import re
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,26 +72,75 @@ def active_link(token):
     return link
 
 
-def record_view(film, link=None, session=None, visitor=None):
+def active_link_ids(token):
+    """(film id, link id) if the link works right now, else None: all a logged-out visit needs
+    before its cached page. The answer is kept for SHARED_LINK_CHECK_SECONDS, so a link gone viral
+    costs no database query per visit. Every change that can stop a link made through Django
+    (revoke, take-down, a re-render, deletion; from the site, the admin or a job) forgets the
+    answer at once (the receivers below); a change behind Django's back (raw SQL, a queryset
+    update of those columns) shows within those seconds. Expiry is checked on every visit."""
+    if not token or not TOKEN_SHAPE.fullmatch(token):
+        return None
+    key, now = _state_key(token), time.time()
+    state = cache.get(key)
+    if state is None:
+        link = active_link(token)
+        if link is None:
+            return None  # not remembered: an unknown token is not worth a cache entry
+        expires = link.expires_at.timestamp() if link.expires_at else None
+        state = (link.film_id, link.pk, expires)
+        cache.set(key, state, min(settings.SHARED_LINK_CHECK_SECONDS, expires - now if expires else float("inf")))
+    film_id, link_id, expires = state
+    if expires is not None and expires <= now:
+        return None
+    return film_id, link_id
+
+
+def _state_key(token):
+    # Hashed: the token is the link's secret, and Redis need not learn it.
+    return "link-state:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def forget_links(tokens):
+    """Drops the remembered answers of active_link_ids for these tokens, now and again when the
+    transaction commits (a visit between the two could remember the old state)."""
+    keys = [_state_key(token) for token in tokens]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+@receiver([post_save, post_delete], sender=ShareLink)
+def _link_changed(sender, instance, **kwargs):
+    forget_links([instance.token])
+
+
+@receiver(post_save, sender=Film)
+def _film_changed(sender, instance, update_fields=None, **kwargs):
+    # Only the columns is_shareable reads; progress saves during a render cost nothing here. A
+    # deleted film deletes its links, and each link's post_delete forgets itself.
+    if update_fields is None or {"status", "taken_down"} & set(update_fields):
+        forget_links(ShareLink.objects.filter(film_id=instance.pk).values_list("token", flat=True))
+
+
+def record_view(film_id, link_id=None, session=None, visitor=None):
     """Counts one view of the film (and of the link it came through), once per session per film,
     or, for a logged-out visitor (who gets no session, so a link opened in a chat app costs no
-    database write), once a day per visitor key in the cache. F() makes the increment atomic."""
+    database write), once a day per visitor key in the cache. F() makes the increment atomic.
+    True when the view was counted."""
     if visitor is not None:
-        if not cache.add(f"viewed:{film.pk}:{visitor}", 1, timeout=86400):
+        if not cache.add(f"viewed:{film_id}:{visitor}", 1, timeout=86400):
             return False
     elif session is not None:
         viewed = session.get(VIEWED_SESSION_KEY, [])
-        if film.pk in viewed:
+        if film_id in viewed:
             return False
         # Keep the list short: the oldest films drop out, at worst counting a second view years later.
-        session[VIEWED_SESSION_KEY] = (viewed + [film.pk])[-500:]
+        session[VIEWED_SESSION_KEY] = (viewed + [film_id])[-500:]
     with transaction.atomic():
-        Film.objects.filter(pk=film.pk).update(view_count=F("view_count") + 1)
-        if link is not None:
-            ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
-    # The page shows the count with this view in it; viewers arriving at the same moment may each
-    # see a count one short of the other's, which is not worth a query on every visit.
-    film.view_count += 1
+        Film.objects.filter(pk=film_id).update(view_count=F("view_count") + 1)
+        if link_id is not None:
+            ShareLink.objects.filter(pk=link_id).update(view_count=F("view_count") + 1)
     return True
 
 

@@ -6,6 +6,12 @@ from theatre.views import avatars, films, health, home, media, notifications, st
 
 
 theatre_patterns = [
+    # First: a share link gone viral is the busiest page, and Django tries the routes in order
+    # (each one tried costs a match and an entry in the resolver's list of tried routes).
+    path("s/<str:token>/", films.shared, name="shared"),
+    path("s/<str:token>/video", media.shared_video, name="shared_video"),
+    path("s/<str:token>/poster", media.shared_poster, name="shared_poster"),
+    path("s/<str:token>/download", media.shared_download, name="shared_download"),
     path("", home.home, name="home"),
     path("avatars/", avatars.avatar_list, name="avatars"),
     path("avatars/new/", avatars.avatar_new, name="avatar_new"),
@@ -37,10 +43,6 @@ theatre_patterns = [
     path("films/<int:film_id>/share/<int:link_id>/revoke/", films.revoke_share_link, name="share_revoke"),
     path("films/<int:film_id>/take-down/", films.take_down, name="take_down"),
     path("films/<int:film_id>/restore/", films.restore, name="restore"),
-    path("s/<str:token>/", films.shared, name="shared"),
-    path("s/<str:token>/video", media.shared_video, name="shared_video"),
-    path("s/<str:token>/poster", media.shared_poster, name="shared_poster"),
-    path("s/<str:token>/download", media.shared_download, name="shared_download"),
     path("avatars/<int:avatar_id>/media/<str:kind>", media.avatar_file, name="avatar_file"),
     path("avatars/<int:avatar_id>/frames/<int:frame_id>", media.avatar_frame, name="avatar_frame"),
     path("notifications/", notifications.notification_list, name="notifications"),

@@ -32,8 +32,8 @@ def film(request, film_id):
     if film is None:
         raise Http404
     is_owner = film.owner_id == request.user.pk
-    if film.status == Film.Status.DONE and not is_owner:
-        sharing.record_view(film, session=request.session)
+    if film.status == Film.Status.DONE and not is_owner and sharing.record_view(film.pk, session=request.session):
+        film.view_count += 1
     context = _watch_context(request, film, link=None)
     context.update(
         is_owner=is_owner,
@@ -46,19 +46,39 @@ def film(request, film_id):
 
 
 def shared(request, token):
+    if not request.user.is_authenticated:
+        return _shared_with_visitor(request, token)
     link = sharing.active_link(token)
     if link is None:
         return link_gone(request)
     film = link.film
-    if not request.user.is_authenticated:
-        sharing.record_view(film, link=link, visitor=sharing.visitor_key(request))
-        return page_cache.same_for_every_visitor(
-            request, f"shared:{link.token}", "theatre/film.html", lambda: _watch_context(request, film, link=link)
-        )
     if film.owner_id != request.user.pk:
         sharing.remember_link(request.session, token)
-        sharing.record_view(film, link=link, session=request.session)
+        if sharing.record_view(film.pk, link.pk, session=request.session):
+            film.view_count += 1
     return render(request, "theatre/film.html", _watch_context(request, film, link=link))
+
+
+def _shared_with_visitor(request, token):
+    """A logged-out visitor, as from a chat app's preview: the page a link gone viral serves to
+    everyone. A visit served from the cache makes no database query: the link's "still works"
+    comes from sharing.active_link_ids, the view is counted in the cache (and the database only
+    for a new visitor), the page comes from page_cache."""
+    ids = sharing.active_link_ids(token)
+    if ids is None:
+        return link_gone(request)
+    film_id, link_id = ids
+    sharing.record_view(film_id, link_id, visitor=sharing.visitor_key(request))
+
+    def make_context():
+        # The rows behind the page, checked again: the page must never be rendered from a link
+        # that stopped since its answer was remembered.
+        link = sharing.active_link(token)
+        if link is None:
+            raise Http404
+        return _watch_context(request, link.film, link=link)
+
+    return page_cache.same_for_every_visitor(request, f"shared:{token}", "theatre/film.html", make_context)
 
 
 def link_gone(request):
