@@ -23,7 +23,7 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ProfileBackend")
         messages.success(request, _("Welcome, %(name)s! Make your first avatar to star in a film.") % {"name": user.profile.display_name})
         return redirect(_safe_next(request) or "theatre:avatar_new")
     return render(request, "accounts/signup.html", {"form": form})

@@ -53,8 +53,11 @@ MIDDLEWARE = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses log-ins while the username+address is locked out
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ProfileBackend",  # ModelBackend that brings the profile along
 ]
+# Sessions are read on every logged-in request: from Redis, with the database behind it, so a
+# Redis restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "theatre.urls"
 ASGI_APPLICATION = "theatre.asgi.application"
