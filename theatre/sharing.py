@@ -116,10 +116,11 @@ def _link_changed(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Film)
-def _film_changed(sender, instance, update_fields=None, **kwargs):
-    # Only the columns is_shareable reads; progress saves during a render cost nothing here. A
-    # deleted film deletes its links, and each link's post_delete forgets itself.
-    if update_fields is None or {"status", "taken_down"} & set(update_fields):
+def _film_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # Only the columns is_shareable reads; progress saves during a render and new films (no links
+    # yet) cost nothing here. A deleted film deletes its links, and each link's post_delete
+    # forgets itself.
+    if not created and (update_fields is None or {"status", "taken_down"} & set(update_fields)):
         forget_links(ShareLink.objects.filter(film_id=instance.pk).values_list("token", flat=True))
 
 
