@@ -88,3 +88,4 @@ def test_a_page_is_never_rendered_from_a_link_that_stopped_while_remembered(worl
     ShareLink.objects.filter(pk=world.link.pk).update(revoked_at=timezone.now())
     response = visit(world, 2)
     assert response.status_code == 404 and world.film.title not in response.content.decode()
+    assert "This link no longer works" in response.content.decode()  # the page of any stopped link

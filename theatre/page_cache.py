@@ -1,7 +1,8 @@
 """The one page that can go viral: a film's share link opened by logged-out visitors (a chat
 app's preview, then everyone in the group). Their page is the same for all of them, so its HTML
 is kept in the cache for a short while, per link and language. The link is still checked and the
-view still counted on every visit, in the view, before this (theatre/views/films.py); a revoked
+view still counted on every visit, in the view, before this (theatre/views/films.py; the check
+comes from sharing.active_link_ids, which every change made through Django refreshes); a revoked
 link stops at once. What the cache lags by is the view count and names shown (SHARED_PAGE_SECONDS).
 
 Only the CSRF token (the language picker's form) differs between visitors: the page is cached

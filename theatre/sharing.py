@@ -128,7 +128,9 @@ def record_view(film_id, link_id=None, session=None, visitor=None):
     """Counts one view of the film (and of the link it came through), once per session per film,
     or, for a logged-out visitor (who gets no session, so a link opened in a chat app costs no
     database write), once a day per visitor key in the cache. F() makes the increment atomic.
-    True when the view was counted."""
+    True when the view was counted: a page showing a film loaded before adds one itself, so it
+    shows the count with this view in it (viewers arriving at the same moment may each see one
+    short of the other's, which is not worth a query on every visit)."""
     if visitor is not None:
         if not cache.add(f"viewed:{film_id}:{visitor}", 1, timeout=86400):
             return False

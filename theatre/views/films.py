@@ -78,7 +78,10 @@ def _shared_with_visitor(request, token):
             raise Http404
         return _watch_context(request, link.film, link=link)
 
-    return page_cache.same_for_every_visitor(request, f"shared:{token}", "theatre/film.html", make_context)
+    try:
+        return page_cache.same_for_every_visitor(request, f"shared:{token}", "theatre/film.html", make_context)
+    except Http404:
+        return link_gone(request)  # the same page as for any stopped link
 
 
 def link_gone(request):
