@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theatre.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theatre.config.settings")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 import django  # noqa: E402

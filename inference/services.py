@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from theatre.env import env_bool
+from theatre.config.env import env_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -26,7 +26,7 @@ def web_command(host, port, env=None):
     command = [PYTHON, "-m", "daphne", "-b", host, "-p", str(port)]
     if env_bool("PROXY_HEADERS", environ=env):
         command.append("--proxy-headers")
-    return command + ["theatre.asgi:application"]
+    return command + ["theatre.config.asgi:application"]
 
 
 def redis_server_binary():
@@ -180,7 +180,7 @@ def run_tests_on_postgres():
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "site"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theatre.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theatre.config.settings")
     if command == "site":
         run_site()
     elif command == "tests":

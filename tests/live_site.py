@@ -35,7 +35,7 @@ class LiveSite:
             "REDIS_URL": redis_url_with_db(redis_db),
             "CHANNELS_PREFIX": f"live{self.port}",
             "CACHE_PREFIX": f"live{self.port}",
-            "DJANGO_SETTINGS_MODULE": "theatre.settings",
+            "DJANGO_SETTINGS_MODULE": "theatre.config.settings",
             "THEATRE_BACKEND": "preview",
             "DEBUG": "true",
             **(extra_env or {}),

@@ -1,11 +1,11 @@
-"""Under ASGI a page costs a few thread hand-offs, not one per middleware: theatre.middleware.SyncChain
+"""Under ASGI a page costs a few thread hand-offs, not one per middleware: theatre.config.middleware.SyncChain
 keeps Django's middleware chain in one thread (about 20 hand-offs per page without it)."""
 import asgiref.sync
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import HttpCommunicator
 
-from theatre.asgi import application
+from theatre.config.asgi import application
 
 
 # The page runs in another thread with its own database connection: it must see committed rows.

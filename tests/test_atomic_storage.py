@@ -5,7 +5,7 @@ import errno
 import pytest
 from django.core.files.base import ContentFile, File
 
-from theatre.storage import AtomicFileSystemStorage
+from theatre.config.storage import AtomicFileSystemStorage
 
 
 class DiskFillsUp(File):

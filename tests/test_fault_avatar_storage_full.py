@@ -22,7 +22,7 @@ def small_media(settings, private_media, tmp_path):
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "theatre.storage.AtomicFileSystemStorage", "OPTIONS": {"location": str(mount_point), "base_url": "/nowhere/"}},
+        "default": {"BACKEND": "theatre.config.storage.AtomicFileSystemStorage", "OPTIONS": {"location": str(mount_point), "base_url": "/nowhere/"}},
     }
     settings.MEDIA_ROOT = mount_point
     yield mount_point

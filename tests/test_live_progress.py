@@ -9,7 +9,7 @@ from django.test import Client
 
 from inference import jobs
 from theatre import casting
-from theatre.asgi import application
+from theatre.config.asgi import application
 from theatre.models import Film
 from theatre.stock.loading import load_stock
 

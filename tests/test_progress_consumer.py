@@ -7,7 +7,7 @@ from channels.testing import WebsocketCommunicator
 from inference.progress import broadcast, film_group
 from tests.filmmaking import make_film
 from tests.live_site import logged_in_session
-from theatre.asgi import application
+from theatre.config.asgi import application
 from theatre.models import Film
 
 

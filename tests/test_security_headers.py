@@ -20,7 +20,7 @@ PRODUCTION = {
 def production_env(tmp_path):
     import os
 
-    env = {**os.environ, **PRODUCTION, "THEATRE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "theatre.settings"}
+    env = {**os.environ, **PRODUCTION, "THEATRE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "theatre.config.settings"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # conftest sets it for Playwright; production never does
     return env
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from theatre.env import env_bool, env_list
+from theatre.config.env import env_bool, env_list
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("THEATRE_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DEBUG", True)
@@ -45,11 +45,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "theatre.csp.ContentSecurityPolicyMiddleware",
+    "theatre.config.csp.ContentSecurityPolicyMiddleware",
     # Last of the features, as django-axes asks: it turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
     # Not a feature: keeps the whole chain above in one thread under ASGI (see its docstring).
-    "theatre.middleware.SyncChain",
+    "theatre.config.middleware.SyncChain",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses log-ins while the username+address is locked out
@@ -59,9 +59,9 @@ AUTHENTICATION_BACKENDS = [
 # Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-ROOT_URLCONF = "theatre.urls"
-ASGI_APPLICATION = "theatre.asgi.application"
-WSGI_APPLICATION = "theatre.wsgi.application"
+ROOT_URLCONF = "theatre.config.urls"
+ASGI_APPLICATION = "theatre.config.asgi.application"
+WSGI_APPLICATION = "theatre.config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -135,8 +135,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {
-        # Writes each file under a temporary name and renames it when complete (theatre/storage.py).
-        "BACKEND": "theatre.storage.AtomicFileSystemStorage",
+        # Writes each file under a temporary name and renames it when complete (theatre/config/storage.py).
+        "BACKEND": "theatre.config.storage.AtomicFileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/nowhere/"},
     },
     "staticfiles": {
@@ -171,7 +171,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AVATAR_CLIP_MAX_BYTES = int(os.environ.get("AVATAR_CLIP_MAX_BYTES", 80 * 1024 * 1024))
 FILE_UPLOAD_HANDLERS = [
-    "theatre.uploads.CappedUploadHandler",
+    "theatre.config.uploads.CappedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
