@@ -11,7 +11,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 def ensure_redis():
     """Uses REDIS_URL when set; otherwise starts a Redis of its own, as `./run tests` does."""
-    from inference.services import ensure_redis as start
+    from theatre.config.launcher import ensure_redis as start
 
     return start(6393, BASE_DIR / "var" / "bench-redis")
 

@@ -70,7 +70,7 @@ class LiveSite:
         redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         self.manage("migrate", "--noinput")
         self.manage("load_stock")
-        from inference.services import web_command
+        from theatre.config.launcher import web_command
 
         self.spawn("web", *web_command("127.0.0.1", self.port, self.env)[1:])
         for queues in self.worker_queues:

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from inference.services import port_open
+from theatre.config.launcher import port_open
 
 from .live_site import free_port
 from .site_films import wait_for

@@ -1,5 +1,5 @@
 """Reading settings from the environment: the settings module and the process launcher
-(inference/services.py, which runs before Django is set up) read switches the same way."""
+(theatre/config/launcher.py, which runs before Django is set up) read switches the same way."""
 import os
 
 

@@ -1,7 +1,7 @@
 """Starts the processes of a one-machine site (Redis, RQ workers, the ASGI server) and the test run.
 
-`python -m inference.services site` runs the whole site; `python -m inference.services tests [pytest
-args]` runs every test. Each starts its own Redis when REDIS_URL is unset, and stops what it started.
+`python -m theatre.config.launcher site` runs the whole site; `python -m theatre.config.launcher
+tests [pytest args]` runs every test. Each starts its own Redis when REDIS_URL is unset, and stops what it started.
 """
 import os
 import shutil
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from theatre.config.env import env_bool
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
@@ -186,4 +186,4 @@ if __name__ == "__main__":
     elif command == "tests":
         sys.exit(run_tests(sys.argv[2:]))
     else:
-        raise SystemExit("usage: python -m inference.services site|tests [pytest args]")
+        raise SystemExit("usage: python -m theatre.config.launcher site|tests [pytest args]")
