@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from theatre.limits import rate_limited
+from theatre.services.limits import rate_limited
 
 from . import views
 

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from theatre.limits import rate_limited
+from theatre.services.limits import rate_limited
 
 from . import friends
 from .forms import FindFriendForm, ProfileForm, SignUpForm

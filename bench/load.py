@@ -68,7 +68,7 @@ class RenderFeeder(threading.Thread):
         import django_rq
         from django.db import close_old_connections
 
-        from theatre import casting
+        from theatre.services import casting
         from theatre.models import Script
 
         template = Script.objects.filter(is_template=True, language="en").order_by("pk").first()

@@ -17,7 +17,7 @@ class RenderRefused(Exception):
 
 
 def build_film_spec(film, workdir, *, width=854, height=480, fps=24):
-    from theatre.casting import CastingError, check_cast
+    from theatre.services.casting import CastingError, check_cast
 
     try:
         check_cast(film)

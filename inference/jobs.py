@@ -30,7 +30,7 @@ STORAGE_FAILED = gettext_noop("The film could not be saved: the server could not
 def prepare_avatar(avatar_id):
     from inference.media.clip import ClipError
     from inference.media.ingest import prepare_clip
-    from theatre.avatars import local_copy, store_prepared
+    from theatre.services.avatars import local_copy, store_prepared
     from theatre.models import Avatar
 
     avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).first()
@@ -149,7 +149,7 @@ def _store_film(film, result):
 
 
 def _notify_cast(film):
-    from theatre.consent import notify
+    from theatre.services.consent import notify
 
     owners = {m.avatar.owner for m in film.cast.select_related("avatar__owner") if m.avatar.owner_id not in (None, film.owner_id)}
     for owner in owners:

@@ -123,7 +123,7 @@ def fresh_rate_limits():
     test starts with none."""
     from django.core.cache import cache
 
-    from theatre.limits import reset_rate_limits
+    from theatre.services.limits import reset_rate_limits
 
     reset_rate_limits()
     cache.delete_pattern("viewed:*")

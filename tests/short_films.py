@@ -1,6 +1,6 @@
 """Short template films for the render tests: the Paris template cast with stock characters, its
 shots cut to a fraction of a second so a real render (preview or tiny Wan) takes a moment."""
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Script
 
 

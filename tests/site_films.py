@@ -14,7 +14,7 @@ import json, django
 django.setup()
 from django.contrib.auth import get_user_model
 from accounts.models import Profile
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Script
 user, made = get_user_model().objects.get_or_create(username="faulty")
 if made:

@@ -98,7 +98,7 @@ def test_it_refuses_to_cast_an_avatar_the_user_may_not_use(client, alice, bob, s
 
 
 def test_it_never_shows_another_users_film(client, alice, bob, stock):
-    from theatre.casting import start_film
+    from theatre.services.casting import start_film
 
     film = start_film(bob, Script.objects.filter(is_template=True).first())
     token = ApiToken.issue(alice)

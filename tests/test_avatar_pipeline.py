@@ -132,7 +132,7 @@ def test_nobody_else_may_delete_or_retry_an_avatar(client, alice, bob, private_m
 
 
 def test_deleting_an_avatar_takes_down_others_films_with_it(alice, bob, befriend, private_media):
-    from theatre.avatars import delete_avatar
+    from theatre.services.avatars import delete_avatar
     from theatre.models import Film, Notification
 
     from .filmmaking import make_film

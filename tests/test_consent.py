@@ -1,8 +1,8 @@
 """Who may cast an avatar: the owner, per policy, after approval, and never after a revoke."""
 import pytest
 
-from theatre import consent
-from theatre.access import castable_avatars, visible_avatars
+from theatre.services import consent
+from theatre.services.access import castable_avatars, visible_avatars
 from theatre.models import Avatar, AvatarUseRequest, Notification
 
 from .filmmaking import make_avatar, make_stock

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 RACE = """
 import json, time, django
 django.setup()
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Film
 film = Film.objects.select_related("owner").get(pk={film_id})
 time.sleep(max(0, {start_at} - time.time()))  # every process fires at the same instant

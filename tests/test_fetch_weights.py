@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from inference import weights
 from inference.backends.tiny import save_tiny_pipeline
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Film
 from theatre.stock.loading import load_stock
 

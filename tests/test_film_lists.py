@@ -2,7 +2,7 @@
 import lxml.html
 from django.urls import reverse
 
-from theatre import sharing
+from theatre.services import sharing
 from theatre.models import Film
 from tests.filmmaking import make_avatar, make_film, world  # noqa: F401 (fixtures)
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from inference.media.film_writer import read_provenance
-from theatre import casting, consent
+from theatre.services import casting, consent
 from theatre.models import Avatar, Film, Script
 from theatre.stock.loading import load_stock
 

@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 from inference.backends import wan
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Film
 from theatre.stock.loading import load_stock
 

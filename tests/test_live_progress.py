@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from inference import jobs
-from theatre import casting
+from theatre.services import casting
 from theatre.config.asgi import application
 from theatre.models import Film
 from theatre.stock.loading import load_stock

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from theatre import consent
+from theatre.services import consent
 from theatre.models import Avatar
 
 from .filmmaking import make_avatar

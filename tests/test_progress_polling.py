@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from inference import jobs
-from theatre import casting
+from theatre.services import casting
 from theatre.stock.loading import load_stock
 
 from .short_films import short_film

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Film, Script
 from theatre.stock.loading import load_stock
 

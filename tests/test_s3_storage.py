@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.urls import reverse
 
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Avatar, Film, Script
 from theatre.stock.loading import load_stock
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from theatre import sharing
+from theatre.services import sharing
 from theatre.models import Film, ShareLink
 from tests.filmmaking import make_film, world  # noqa: F401 (fixtures)
 
@@ -58,7 +58,7 @@ def test_a_revoked_link_stops_serving_files(client, world):
 
 
 def test_a_link_with_an_expiry_works_until_then(client, world, settings):
-    # The logged-out page remembers that the link works (theatre/sharing.py) for longer than the
+    # The logged-out page remembers that the link works (theatre/services/sharing.py) for longer than the
     # link has left: the expiry is still kept to the second.
     settings.SHARED_LINK_CHECK_SECONDS = 60
     link = sharing.create_share_link(world.film, world.alice, expires_in=timedelta(seconds=1))

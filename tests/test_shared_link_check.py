@@ -1,5 +1,5 @@
 """A logged-out visit to a share link takes "the link still works" from the cache for a few
-seconds (theatre/sharing.py, active_link_ids), so a link gone viral costs no database query per
+seconds (theatre/services/sharing.py, active_link_ids), so a link gone viral costs no database query per
 visit; every change made through Django that can stop a link stops it at once."""
 import time
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.filmmaking import world  # noqa: F401 (fixtures)
-from theatre import sharing
+from theatre.services import sharing
 from theatre.models import Film, ShareLink
 
 

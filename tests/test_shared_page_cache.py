@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.filmmaking import world  # noqa: F401 (fixtures)
-from theatre import sharing
+from theatre.services import sharing
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from theatre.models import Avatar, AvatarFrame, Role, Script, Shot
-from theatre.scripts import validate_script
+from theatre.services.scripts import validate_script
 from theatre.stock import characters, templates
 from theatre.stock.loading import load_stock
 

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from theatre import casting, sharing
+from theatre.services import casting, sharing
 from theatre.models import Avatar, Film, Script
 from theatre.stock.loading import load_stock
 

@@ -3,7 +3,7 @@ still sees it marked so and is told."""
 import pytest
 from django.urls import reverse
 
-from theatre import sharing
+from theatre.services import sharing
 from theatre.models import Notification
 from tests.filmmaking import world  # noqa: F401 (fixtures)
 

@@ -12,7 +12,7 @@ from django.test import Client
 
 from tests.conftest import make_user
 from tests.filmmaking import approve, make_avatar, make_film
-from theatre import casting
+from theatre.services import casting
 from theatre.models import Avatar, Script, ShareLink
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES"

@@ -3,7 +3,7 @@ visible_films queryset does, for every kind of visitor and every state of a film
 from django.contrib.auth.models import AnonymousUser
 
 from tests.filmmaking import make_film, world  # noqa: F401 (fixtures)
-from theatre.access import visible_film, visible_films
+from theatre.services.access import visible_film, visible_films
 from theatre.models import Film
 
 

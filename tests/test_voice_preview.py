@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from inference.voice.presets import PRESETS
 from inference.voice.profile import voice_profile
-from theatre import voice_preview
+from theatre.services import voice_preview
 from theatre.models import Avatar
 from theatre.stock.characters import CHARACTERS
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.clipmaker import write_clip
 from tests.conftest import make_user
-from theatre import avatars, casting
+from theatre.services import avatars, casting
 from theatre.models import Avatar, Film, Script
 owner = make_user("many")
 template = Script.objects.filter(is_template=True, language="en").order_by("pk").first()

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from .models import (
     Avatar, AvatarFrame, AvatarUseRequest, CastMember, Film, Notification, Role, Script, Shot, ShareLink,
 )
-from .scripts import script_problems
+from theatre.services.scripts import script_problems
 
 
 class RoleInline(admin.TabularInline):

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import ApiToken
 from inference.status import avatar_status, film_status_with_queue
 
-from . import avatars, casting
-from .limits import rate_limited
-from .access import films_owned_by, visible_avatars
+from theatre.services import avatars, casting
+from theatre.services.limits import rate_limited
+from theatre.services.access import films_owned_by, visible_avatars
 from .forms import AvatarForm
 from .models import Script
 
@@ -122,7 +122,7 @@ def film_endpoint(request, pk):
 @token_required
 @require_http_methods(["POST"])
 def film_share_endpoint(request, pk):
-    from .sharing import SharingError, create_share_link
+    from theatre.services.sharing import SharingError, create_share_link
 
     film = get_object_or_404(films_owned_by(request.user), pk=pk)
     try:

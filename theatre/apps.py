@@ -6,4 +6,4 @@ class TheatreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from theatre import sharing  # noqa: F401  (connects the receivers that forget stopped links)
+        from theatre.services import sharing  # noqa: F401  (connects the receivers that forget stopped links)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .avatars import check_clip, clip_size_limit_mb
+from theatre.services.avatars import check_clip, clip_size_limit_mb
 from .models import Avatar
 
 

@@ -1,5 +1,5 @@
 """Turns one free-form prompt with shot markers (Chinese or English) into a script draft: plain
-dataclasses, nothing saved. `theatre.scripts.create_script_from_parsed` saves a draft.
+dataclasses, nothing saved. `theatre.services.scripts.create_script_from_parsed` saves a draft.
 
 Rules a person can predict:
 - A shot starts at a marker (镜头一, 镜头1, 分镜1, 第一个镜头, Shot 1, Scene 2, "Shot one", or a bare

@@ -200,7 +200,7 @@ CHANNEL_LAYERS = {
 # How long logged-out visitors of a share link may see the same rendered page (theatre/page_cache.py).
 SHARED_PAGE_SECONDS = int(os.environ.get("SHARED_PAGE_SECONDS", 30))
 # How long those visits may take a link's "still works" from the cache instead of the database
-# (theatre/sharing.py: changes made through Django forget it at once; 0 asks the database each time).
+# (theatre/services/sharing.py: changes made through Django forget it at once; 0 asks the database each time).
 SHARED_LINK_CHECK_SECONDS = float(os.environ.get("SHARED_LINK_CHECK_SECONDS", 5))
 CACHES = {
     "default": {

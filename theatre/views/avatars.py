@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.friends import friend_ids
 from inference.status import avatar_status
-from theatre import avatars, consent
-from theatre.limits import rate_limited
-from theatre.access import castable_avatars, films_featuring, visible_avatars
+from theatre.services import avatars, consent
+from theatre.services.limits import rate_limited
+from theatre.services.access import castable_avatars, films_featuring, visible_avatars
 from theatre.forms import AvatarForm, AvatarSettingsForm, CropForm
 from theatre.models import Avatar, AvatarUseRequest
 
@@ -81,7 +81,7 @@ def avatar_voice_preview(request, pk):
     character's (the project's own, which anyone may cast)."""
     from django.db.models import Q
 
-    from theatre.voice_preview import preview_language, voice_preview_wav
+    from theatre.services.voice_preview import preview_language, voice_preview_wav
 
     avatar = get_object_or_404(Avatar.objects.filter(Q(owner=request.user) | Q(stock_key__isnull=False)),
                                pk=pk, status=Avatar.Status.READY)

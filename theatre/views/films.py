@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from theatre import page_cache, sharing
-from theatre.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_film, visible_films
+from theatre import page_cache
+from theatre.services import sharing
+from theatre.services.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_film, visible_films
 from theatre.forms import ShareLinkForm
 from theatre.models import Film, ShareLink
 

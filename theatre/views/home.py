@@ -1,7 +1,7 @@
 """The home page: your recent films, friends' finished films and the template gallery; a sign-up call for visitors."""
 from django.shortcuts import render
 
-from theatre.access import visible_films
+from theatre.services.access import visible_films
 from theatre.models import Film, Script
 
 FEED_SIZE = 12

@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404
 from django.http import Http404
 from django.utils.text import slugify
 
-from theatre.access import avatar_owned_by, visible_avatars, visible_film
+from theatre.services.access import avatar_owned_by, visible_avatars, visible_film
 from theatre.models import AvatarFrame
 from theatre.ranges import serve_file
-from theatre.sharing import active_link
+from theatre.services.sharing import active_link
 
 FILM_FILES = {"video": "video/mp4", "poster": None}  # poster: by its extension
 # The clip and the voice sample are the raw likeness: only the owner gets them back.

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inference.status import film_status_with_queue
-from theatre import casting
-from theatre.limits import rate_limited
-from theatre.access import castable_avatars, visible_films
+from theatre.services import casting
+from theatre.services.limits import rate_limited
+from theatre.services.access import castable_avatars, visible_films
 from theatre.models import Film, Script
 from theatre.studio_forms import CastForm, PromptForm, ShotFormSet, SwapForm
 
@@ -46,7 +46,7 @@ def film_from_template(request, pk):
 @login_required
 def film_from_prompt(request):
     from theatre.prompt_parser import ScriptError, parse_prompt
-    from theatre.scripts import create_script_from_parsed
+    from theatre.services.scripts import create_script_from_parsed
 
     form = PromptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +75,7 @@ def _own_film(request, pk):
 @login_required
 def film_edit(request, pk):
     from theatre.prompt_parser import ScriptError
-    from theatre.scripts import validate_script
+    from theatre.services.scripts import validate_script
 
     film = _own_film(request, pk)
     if film.status not in (Film.Status.DRAFT, Film.Status.FAILED):
@@ -169,7 +169,7 @@ def swap(request, pk):
 
 
 def _swappable_film(request, pk):
-    from theatre.sharing import film_opened_through_link
+    from theatre.services.sharing import film_opened_through_link
 
     film = visible_films(request.user).filter(pk=pk).select_related("script").first()
     # "via" carries the share token from the shared page, so a visitor who logged in on the way

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             from django.conf import settings
 
             settings.THEATRE_BACKEND = backend
-        # A save, not an update: a finished film being rendered again stops its share links (theatre/sharing.py).
+        # A save, not an update: a finished film being rendered again stops its share links (theatre/services/sharing.py).
         film.status, film.failure_reason = Film.Status.QUEUED, ""
         film.save(update_fields=["status", "failure_reason"])
         bar = tqdm(total=100, unit="%", desc=film.title[:30])

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from accounts.friends import friend_ids
 
-from .models import Avatar, AvatarUseRequest, CastMember, Film
+from theatre.models import Avatar, AvatarUseRequest, CastMember, Film
 
 
 def castable_avatars(user):

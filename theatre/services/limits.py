@@ -93,7 +93,7 @@ def _day_key(user):
 def check_render_allowed(user):
     """Raises LimitReached when the user already has RENDERS_AT_ONCE films queued or rendering, or
     has asked for RENDERS_PER_DAY renders today (UTC day)."""
-    from .models import Film
+    from theatre.models import Film
 
     running = Film.objects.filter(owner=user, status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).count()
     if running >= settings.RENDERS_AT_ONCE:

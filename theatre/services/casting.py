@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import castable_avatars
-from .models import CastMember, Film
+from theatre.services.access import castable_avatars
+from theatre.models import CastMember, Film
 
 
 class CastingError(Exception):
@@ -25,7 +25,7 @@ def new_seed():
 @transaction.atomic
 def start_film(owner, script, *, title=None, seed=None, remixed_from=None):
     """A new draft film owning a copy of the script, cast with the roles' default characters."""
-    from .scripts import copy_script
+    from theatre.services.scripts import copy_script
 
     own_script = copy_script(script, owner)
     film = Film.objects.create(
@@ -94,8 +94,8 @@ def request_render(film, user):
     enqueues. Per-user caps (renders at once, renders per day) are checked first."""
     from inference.queueing import enqueue_film_render
 
-    from . import limits
-    from .scripts import validate_script
+    from theatre.services import limits
+    from theatre.services.scripts import validate_script
 
     if film.owner_id != user.pk:
         raise CastingError(_("Only the film's owner can render it."))
@@ -139,7 +139,7 @@ def swap_me_in(film, user, role_key, avatar_id):
 
 def remix_chain(film, user, depth=5):
     """The films this one was remixed from, nearest first, as far as the user may see them."""
-    from .access import visible_films
+    from theatre.services.access import visible_films
 
     chain, current = [], film
     visible = visible_films(user)

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from accounts.friends import are_friends
 
-from .access import castable_avatars
-from .models import Avatar, AvatarUseRequest, Notification
+from theatre.services.access import castable_avatars
+from theatre.models import Avatar, AvatarUseRequest, Notification
 
 
 class ConsentError(Exception):

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Avatar, AvatarFrame
+from theatre.models import Avatar, AvatarFrame
 
 
 class AvatarError(Exception):
@@ -146,7 +146,7 @@ def delete_avatar(avatar):
     """Deletes the avatar and every file of its likeness: clip, frames, crop, poster, voice.
     Others' films with it are taken down first: once the avatar is gone its owner could no longer
     find them to do so."""
-    from .sharing import take_down
+    from theatre.services.sharing import take_down
 
     for film in avatar.castings.select_related("film").exclude(film__owner=avatar.owner).exclude(film__taken_down=True):
         take_down(film.film, avatar.owner)

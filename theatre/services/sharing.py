@@ -13,8 +13,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import films_controlled_by
-from .models import Film, Notification, ShareLink
+from theatre.services.access import films_controlled_by
+from theatre.models import Film, Notification, ShareLink
 
 # The session remembers which films it has counted, so a reload or a seek is not a new view.
 VIEWED_SESSION_KEY = "theatre_viewed_films"
