@@ -129,3 +129,14 @@ def fresh_rate_limits():
     cache.delete_pattern("viewed:*")
     cache.delete_pattern("page:*")
     cache.delete_pattern("link-state:*")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request in Chinese leaves its language
+    active in the thread (LocaleMiddleware does not undo it), which would leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

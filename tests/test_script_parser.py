@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theatre.prompt_parser import ScriptError, parse_prompt
+from theatre.script.parser import ScriptError, parse_prompt
 
 SEED = (
     "镜头一，中景描绘@卡尔背对镜头，站在巴黎公寓的落地窗前俯瞰夜晚的埃菲尔铁塔；镜头二，转为手部特写，"

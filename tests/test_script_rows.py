@@ -2,7 +2,7 @@
 import pytest
 
 from theatre.models import Avatar, Role, Script, Shot
-from theatre.prompt_parser import ScriptError, parse_prompt
+from theatre.script.parser import ScriptError, parse_prompt
 from theatre.services.scripts import (
     copy_script, create_script_from_parsed, script_from_template, script_problems, validate_script,
 )

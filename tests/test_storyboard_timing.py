@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inference.voice.timing import estimate_line_seconds
-from theatre import shot_timing
+from theatre.script import timing as shot_timing
 from theatre.models import Film
 
 from .filmmaking import make_story_script

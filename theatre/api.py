@@ -90,7 +90,7 @@ def templates_endpoint(request):
 @rate_limited("render")
 def films_endpoint(request):
     """{"template": id, "cast": {"role": avatar_id}, "render": true} starts a film."""
-    from .prompt_parser import ScriptError
+    from theatre.script.parser import ScriptError
 
     try:
         body = json.loads(request.body or b"{}")

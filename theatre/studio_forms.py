@@ -4,7 +4,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import Shot
-from .shot_timing import film_problem, shot_problem
+from theatre.script.timing import film_problem, shot_problem
 
 
 class PromptForm(forms.Form):

@@ -5,8 +5,8 @@ import re
 from django.db import transaction
 
 from theatre.models import Role, Script, Shot
-from theatre.prompt_parser import seconds_needed
-from theatre.script_errors import MAX_SECONDS, MAX_SHOTS, ScriptError
+from theatre.script.parser import seconds_needed
+from theatre.script.errors import MAX_SECONDS, MAX_SHOTS, ScriptError
 
 SCRIPT_FIELDS = ["template_slug", "language", "title", "logline", "prompt", "poster"]
 ROLE_FIELDS = ["key", "name", "description", "kinds", "default_avatar_id", "order"]

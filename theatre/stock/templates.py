@@ -2,7 +2,7 @@
 stock character cast by default), shots and lines. `load_stock` writes them as Script rows."""
 from dataclasses import dataclass, field
 
-from ..prompt_parser import seconds_needed
+from theatre.script.parser import seconds_needed
 
 LANGUAGES = ("en", "zh-hans")
 PERSON, PET, CARTOON, OBJECT = "person", "pet", "cartoon", "object"

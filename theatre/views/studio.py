@@ -45,7 +45,7 @@ def film_from_template(request, pk):
 
 @login_required
 def film_from_prompt(request):
-    from theatre.prompt_parser import ScriptError, parse_prompt
+    from theatre.script.parser import ScriptError, parse_prompt
     from theatre.services.scripts import create_script_from_parsed
 
     form = PromptForm(request.POST or None)
@@ -74,7 +74,7 @@ def _own_film(request, pk):
 
 @login_required
 def film_edit(request, pk):
-    from theatre.prompt_parser import ScriptError
+    from theatre.script.parser import ScriptError
     from theatre.services.scripts import validate_script
 
     film = _own_film(request, pk)
@@ -126,7 +126,7 @@ def film_cast(request, pk, role_key):
 @login_required
 @rate_limited("render")
 def film_render(request, pk):
-    from theatre.prompt_parser import ScriptError
+    from theatre.script.parser import ScriptError
 
     film = _own_film(request, pk)
     try:

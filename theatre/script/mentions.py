@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from .script_errors import ScriptError
+from theatre.script.errors import ScriptError
 
 # Where an unknown Chinese name stops: verbs and particles that commonly follow a name.
 CJK_NAME_STOPS = set("和与跟同及说道问喊叫答笑哭背面站坐躺走跑跳飞拿抱举看望盯在正从向朝对把被给为让用的了着也都又就便才将要会想弹唱喝吃做转回低抬挥摸拍指穿戴身手脸头眼")

@@ -5,7 +5,7 @@ Rules a person can predict:
 - A shot starts at a marker (镜头一, 镜头1, 分镜1, 第一个镜头, Shot 1, Scene 2, "Shot one", or a bare
   "镜头，" / "Shot:" after a line or sentence break). Text before the first marker is the title.
   A prompt without markers is one shot.
-- @name is a role (see `prompt_mentions` for where a name ends and how known names win).
+- @name is a role (see `theatre.script.mentions` for where a name ends and how known names win).
 - A shot that mentions nobody keeps the people of the shot before (a hand close-up of the same
   musician), so the generator gets the same references.
 - Lines are text in quotes or after a colon ("@Mia: hello", "卡尔说：你好"), spoken by the nearest
@@ -16,13 +16,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .prompt_mentions import Cast, ParsedRole
-from .script_errors import MAX_SECONDS, MAX_SHOTS, ScriptError
-from .shot_timing import lines_seconds
-from .shot_vocabulary import (
+from theatre.script.mentions import Cast, ParsedRole
+from theatre.script.errors import MAX_SECONDS, MAX_SHOTS, ScriptError
+from theatre.script.timing import lines_seconds
+from theatre.script.vocabulary import (
     CAMERA_MOVE_RE, FRAMING_RE, SEPARATORS, SHOT_MARKER, first_match,
 )
-from .models import CameraMove, Framing
+from theatre.models import CameraMove, Framing
 
 __all__ = ["ParsedRole", "ParsedScript", "ParsedShot", "ScriptError", "parse_prompt", "seconds_needed"]
 
@@ -66,7 +66,7 @@ class ParsedScript:
 
 def seconds_needed(dialogue):
     """The shortest a shot may be: its lines as the renderer's timing plan spaces them (the one
-    rule of thumb, in theatre.shot_timing), never under the minimum (0 if silent)."""
+    rule of thumb, in theatre.script.timing), never under the minimum (0 if silent)."""
     if not dialogue:
         return 0.0
     return max(MIN_SHOT_SECONDS, _ceil_tenth(lines_seconds(dialogue)))

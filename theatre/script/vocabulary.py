@@ -2,7 +2,7 @@
 regular expressions the prompt parser reads."""
 import re
 
-from .models import CameraMove, Framing
+from theatre.models import CameraMove, Framing
 
 CN_DIGITS = "零一二两三四五六七八九十"
 WORD_NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
