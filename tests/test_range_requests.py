@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from theatre.ranges import Unsatisfiable, parse_range
+from theatre.web.ranges import Unsatisfiable, parse_range
 from tests.filmmaking import body, mp4_bytes, world  # noqa: F401 (fixtures)
 
 

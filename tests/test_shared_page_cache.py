@@ -1,4 +1,4 @@
-"""Logged-out visitors of a share link get a cached page (theatre/page_cache.py): each still gets
+"""Logged-out visitors of a share link get a cached page (theatre/web/page_cache.py): each still gets
 their own CSRF token, the link is still checked and the view still counted on every visit, and
 nothing of a logged-in visitor's page ever reaches the cache or the other way round."""
 import re

@@ -51,7 +51,7 @@ def test_a_gone_link_counts_nothing(client, world):
 
 
 def test_the_page_shows_the_count_and_logged_out_visitors_see_it_catch_up(client, world, settings):
-    # Logged-out visitors share one cached page (theatre/page_cache.py): every view counts at
+    # Logged-out visitors share one cached page (theatre/web/page_cache.py): every view counts at
     # once, and the count shown catches up when the cached page expires.
     settings.SHARED_PAGE_SECONDS = 1
     url = reverse("theatre:shared", args=[world.link.token])

@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "theatre.context_processors.unread_notifications",
+                "theatre.web.context_processors.unread_notifications",
             ],
         },
     },
@@ -197,7 +197,7 @@ CHANNEL_LAYERS = {
         },
     }
 }
-# How long logged-out visitors of a share link may see the same rendered page (theatre/page_cache.py).
+# How long logged-out visitors of a share link may see the same rendered page (theatre/web/page_cache.py).
 SHARED_PAGE_SECONDS = int(os.environ.get("SHARED_PAGE_SECONDS", 30))
 # How long those visits may take a link's "still works" from the cache instead of the database
 # (theatre/services/sharing.py: changes made through Django forget it at once; 0 asks the database each time).

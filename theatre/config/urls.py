@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from theatre import api
-from theatre.views import avatars, films, health, home, media, notifications, studio
+from theatre.web import api
+from theatre.web.views import avatars, films, health, home, media, notifications, studio
 
 
 theatre_patterns = [

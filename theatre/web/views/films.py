@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from theatre import page_cache
+from theatre.web import page_cache
 from theatre.services import sharing
 from theatre.services.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_film, visible_films
-from theatre.forms import ShareLinkForm
+from theatre.web.forms import ShareLinkForm
 from theatre.models import Film, ShareLink
 
 REMIX_CHAIN_DEPTH = 3

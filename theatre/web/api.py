@@ -15,8 +15,8 @@ from inference.status import avatar_status, film_status_with_queue
 from theatre.services import avatars, casting
 from theatre.services.limits import rate_limited
 from theatre.services.access import films_owned_by, visible_avatars
-from .forms import AvatarForm
-from .models import Script
+from theatre.web.forms import AvatarForm
+from theatre.models import Script
 
 
 def token_required(view):

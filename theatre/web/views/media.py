@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from theatre.services.access import avatar_owned_by, visible_avatars, visible_film
 from theatre.models import AvatarFrame
-from theatre.ranges import serve_file
+from theatre.web.ranges import serve_file
 from theatre.services.sharing import active_link
 
 FILM_FILES = {"video": "video/mp4", "poster": None}  # poster: by its extension

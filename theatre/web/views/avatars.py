@@ -11,7 +11,7 @@ from inference.status import avatar_status
 from theatre.services import avatars, consent
 from theatre.services.limits import rate_limited
 from theatre.services.access import castable_avatars, films_featuring, visible_avatars
-from theatre.forms import AvatarForm, AvatarSettingsForm, CropForm
+from theatre.web.forms import AvatarForm, AvatarSettingsForm, CropForm
 from theatre.models import Avatar, AvatarUseRequest
 
 

@@ -3,7 +3,7 @@ from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import Shot
+from theatre.models import Shot
 from theatre.script.timing import film_problem, shot_problem
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from theatre.services.avatars import check_clip, clip_size_limit_mb
-from .models import Avatar
+from theatre.models import Avatar
 
 
 class AvatarForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from theatre.services import casting
 from theatre.services.limits import rate_limited
 from theatre.services.access import castable_avatars, visible_films
 from theatre.models import Film, Script
-from theatre.studio_forms import CastForm, PromptForm, ShotFormSet, SwapForm
+from theatre.web.studio_forms import CastForm, PromptForm, ShotFormSet, SwapForm
 
 
 def _gallery_language(request):
