@@ -11,13 +11,16 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         kind, pk = self.scope["url_route"]["kwargs"]["kind"], self.scope["url_route"]["kwargs"]["pk"]
-        if not user or not user.is_authenticated or not await self.owns(user, kind, pk):
+        if await self.owned_state(user, kind, pk) is None:
             await self.close(code=4403)
             return
         self.group = film_group(pk) if kind == "film" else avatar_group(pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json(await self.current_state(kind, pk))
+        # Read again once subscribed: an event sent between the check and the join is not lost.
+        state = await self.owned_state(user, kind, pk)
+        if state is not None:
+            await self.send_json(state)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
@@ -27,17 +30,16 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["event"])
 
     @database_sync_to_async
-    def owns(self, user, kind, pk):
-        from theatre.models import Avatar, Film
+    def owned_state(self, user, kind, pk):
+        """The row's current status when `user` owns it (through the access gate), else None."""
+        from django.http import Http404
 
-        model = Film if kind == "film" else Avatar
-        return model.objects.filter(pk=pk, owner=user).exists()
+        from inference.status import avatar_status, film_status_with_queue
+        from theatre.services.access import get_avatar_for, get_film_for
 
-    @database_sync_to_async
-    def current_state(self, kind, pk):
-        from .status import avatar_status, film_status_with_queue
-        from theatre.models import Avatar, Film
-
-        if kind == "film":
-            return film_status_with_queue(Film.objects.get(pk=pk))
-        return avatar_status(Avatar.objects.get(pk=pk))
+        try:
+            if kind == "film":
+                return film_status_with_queue(get_film_for(user, pk, may="own"))
+            return avatar_status(get_avatar_for(user, pk, may="own"))
+        except Http404:
+            return None

@@ -1,9 +1,12 @@
-"""access.visible_film (one film, with a shortcut for its owner) answers exactly as the
-visible_films queryset does, for every kind of visitor and every state of a film."""
+"""access.get_film_for(user, pk) (one film, with a shortcut for its owner) answers exactly as the
+visible_films queryset does, for every kind of visitor and every state of a film, and raises
+Http404 for everything else."""
+import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 
 from tests.filmmaking import make_film, world  # noqa: F401 (fixtures)
-from theatre.services.access import visible_film, visible_films
+from theatre.services.access import get_film_for, visible_films
 from theatre.models import Film
 
 
@@ -22,9 +25,13 @@ def test_it_agrees_with_visible_films_for_everyone_and_every_film(world):
     for visitor in visitors:
         allowed = set(visible_films(visitor).values_list("pk", flat=True))
         for film in films:
-            found = visible_film(visitor, film.pk)
+            try:
+                found = get_film_for(visitor, film.pk)
+            except Http404:
+                found = None
             assert (found is not None) == (film.pk in allowed), (visitor, film.title)
             assert found is None or found.pk == film.pk
             answers.add(found is not None)
     assert answers == {True, False}  # both answers really occur in the table
-    assert visible_film(world.alice, 10**9) is None
+    with pytest.raises(Http404):
+        get_film_for(world.alice, 10**9)

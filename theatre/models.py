@@ -245,6 +245,13 @@ def new_share_token():
     return secrets.token_urlsafe(24)  # 192 bits
 
 
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Links that work right now: the rule of ShareLink.is_active, as a query."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).exclude(expires_at__lte=now)
+
+
 class ShareLink(models.Model):
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="share_links")
     token = models.CharField(max_length=64, unique=True, default=new_share_token)
@@ -253,7 +260,10 @@ class ShareLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
 
+    objects = ShareLinkQuerySet.as_manager()
+
     def is_active(self, now=None):
+        """Not revoked and not expired (ShareLinkQuerySet.active is the same rule as a query)."""
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 

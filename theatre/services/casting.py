@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from theatre.services.access import castable_avatars
+from theatre.services.access import castable_avatars, visible_films
 from theatre.models import CastMember, Film
 
 
@@ -44,6 +44,28 @@ def _editable(film, user):
         raise CastingError(_("Only the film's owner can change its cast."))
     if film.status not in (Film.Status.DRAFT, Film.Status.FAILED):
         raise CastingError(_("The cast of a film cannot change once it is rendering or rendered; remix it instead."))
+
+
+@transaction.atomic
+def start_film_from_prompt(owner, prompt):
+    """A new draft film from a free-form prompt (ScriptError when it cannot be parsed). A mention
+    of an avatar the owner may cast becomes the role it plays, already cast."""
+    from theatre.script.parser import parse_prompt
+    from theatre.services.scripts import create_script_from_parsed
+
+    # Role keys must be slugs; the mentioned avatar's id makes one.
+    castable = {f"cast-{avatar.pk}": avatar for avatar in castable_avatars(owner)}
+    parsed = parse_prompt(prompt, known_mentions={avatar.name: key for key, avatar in castable.items()})
+    script = create_script_from_parsed(owner, parsed)
+    film = Film.objects.create(owner=owner, script=script, title=script.title, seed=new_seed())
+    cast_roles(film, owner, {role.key: castable[role.key].pk for role in script.roles.all() if role.key in castable})
+    return film
+
+
+def cast_roles(film, user, cast):
+    """Casts each role key -> avatar id of `cast`, in order; the first refusal raises CastingError."""
+    for role_key, avatar_id in cast.items():
+        cast_role(film, user, role_key, avatar_id)
 
 
 @transaction.atomic
@@ -137,15 +159,15 @@ def swap_me_in(film, user, role_key, avatar_id):
     return remix
 
 
-def remix_chain(film, user, depth=5):
-    """The films this one was remixed from, nearest first, as far as the user may see them."""
-    from theatre.services.access import visible_films
-
+def remix_chain(film, user, depth=3):
+    """The films this one was remixed from, nearest first, at most `depth`. It stops at the first
+    one the user may not see, which is listed as None (shown without a title: it gives nothing
+    away)."""
     chain, current = [], film
-    visible = visible_films(user)
-    while current.remixed_from_id and len(chain) < depth:
-        current = visible.filter(pk=current.remixed_from_id).first()
-        if current is None:
+    while current.remixed_from_id is not None and len(chain) < depth:
+        parent = visible_films(user).filter(pk=current.remixed_from_id).first()
+        chain.append(parent)
+        if parent is None:
             break
-        chain.append(current)
+        current = parent
     return chain

@@ -95,3 +95,14 @@ def script_from_template(slug, language, owner=None):
     if template is None:
         raise Script.DoesNotExist(f"No template {slug!r}")
     return copy_script(template, owner) if owner is not None else template
+
+
+def template_language(language_code):
+    """The gallery language for a page or API language code: Chinese for any zh variant, else
+    English (the two languages templates are written in)."""
+    return Script.Language.ZH if (language_code or "").lower().startswith("zh") else Script.Language.EN
+
+
+def gallery(language_code):
+    """The template gallery in the language of `language_code`, with each template's roles."""
+    return Script.objects.filter(is_template=True, language=template_language(language_code)).prefetch_related("roles")

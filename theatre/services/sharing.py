@@ -47,6 +47,11 @@ def create_share_link(film, user, expires_in=None):
     return ShareLink.objects.create(film=film, expires_at=expires_at)
 
 
+def films_with_active_links(films):
+    """The ids of those of `films` (a queryset) that have a share link working right now."""
+    return set(ShareLink.objects.active().filter(film__in=films).values_list("film_id", flat=True))
+
+
 def revoke_share_link(link, user):
     if link.film.owner_id != user.pk:
         raise SharingError(_("Only the film's owner can revoke its links."))
@@ -198,9 +203,6 @@ def visitor_key(request):
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
-def film_opened_through_link(session, film_id, token=None):
-    for token in ([token] if token else []) + session.get("share_tokens", []):
-        link = active_link(token)
-        if link and link.film_id == film_id:
-            return link.film
-    return None
+def opened_links(session):
+    """The share tokens this browser opened (remember_link), newest last."""
+    return session.get("share_tokens", [])

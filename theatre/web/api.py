@@ -4,7 +4,6 @@ import json
 from functools import wraps
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -13,10 +12,10 @@ from accounts.models import ApiToken
 from inference.status import avatar_status, film_status_with_queue
 
 from theatre.services import avatars, casting
+from theatre.services.access import avatars_owned_by, get_avatar_for, get_film_for, get_template_for
 from theatre.services.limits import rate_limited
-from theatre.services.access import films_owned_by, visible_avatars
+from theatre.services.scripts import gallery
 from theatre.web.forms import AvatarForm
-from theatre.models import Script
 
 
 def token_required(view):
@@ -54,7 +53,7 @@ def _film_json(film, request):
 @rate_limited("upload")
 def avatars_endpoint(request):
     if request.method == "GET":
-        mine = visible_avatars(request.user).filter(owner=request.user)
+        mine = avatars_owned_by(request.user)
         return JsonResponse({"avatars": [{**avatar_status(a), "name": a.name, "kind": a.kind} for a in mine]})
     files = request.FILES  # parsing the upload first lets the size cap mark the request
     form = AvatarForm(request.POST, files, upload_too_large=getattr(request, "upload_too_large", False))
@@ -69,15 +68,14 @@ def avatars_endpoint(request):
 @token_required
 @require_http_methods(["GET"])
 def avatar_endpoint(request, pk):
-    avatar = get_object_or_404(visible_avatars(request.user).filter(owner=request.user), pk=pk)
+    avatar = get_avatar_for(request.user, pk, may="own")
     return JsonResponse({**avatar_status(avatar), "name": avatar.name, "kind": avatar.kind})
 
 
 @token_required
 @require_http_methods(["GET"])
 def templates_endpoint(request):
-    language = request.GET.get("language", "en")
-    templates = Script.objects.filter(is_template=True, language=language).prefetch_related("roles", "shots")
+    templates = gallery(request.GET.get("language", "en")).prefetch_related("shots")
     return JsonResponse({"templates": [{
         "id": t.pk, "slug": t.template_slug, "title": t.title, "logline": t.logline, "language": t.language,
         "roles": [{"key": r.key, "name": r.name, "kinds": r.kinds, "default_avatar": r.default_avatar_id} for r in t.roles.all()],
@@ -94,14 +92,13 @@ def films_endpoint(request):
 
     try:
         body = json.loads(request.body or b"{}")
-        template = get_object_or_404(Script, pk=int(body["template"]), is_template=True)
+        template = get_template_for(request.user, int(body["template"]))
         cast = {str(k): int(v) for k, v in (body.get("cast") or {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"error": 'Send JSON like {"template": 1, "cast": {"role": 2}, "render": true}.'}, status=400)
     film = casting.start_film(request.user, template)
     try:
-        for role_key, avatar_id in cast.items():
-            casting.cast_role(film, request.user, role_key, avatar_id)
+        casting.cast_roles(film, request.user, cast)
         if body.get("render", True):
             casting.request_render(film, request.user)
     except (casting.CastingError, ScriptError) as error:
@@ -115,8 +112,7 @@ def films_endpoint(request):
 @token_required
 @require_http_methods(["GET"])
 def film_endpoint(request, pk):
-    film = get_object_or_404(films_owned_by(request.user), pk=pk)
-    return JsonResponse(_film_json(film, request))
+    return JsonResponse(_film_json(get_film_for(request.user, pk, may="own"), request))
 
 
 @token_required
@@ -124,7 +120,7 @@ def film_endpoint(request, pk):
 def film_share_endpoint(request, pk):
     from theatre.services.sharing import SharingError, create_share_link
 
-    film = get_object_or_404(films_owned_by(request.user), pk=pk)
+    film = get_film_for(request.user, pk, may="own")
     try:
         link = create_share_link(film, request.user)
     except SharingError as error:

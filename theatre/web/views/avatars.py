@@ -2,30 +2,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.friends import friend_ids
 from inference.status import avatar_status
+from theatre.models import AvatarUseRequest
 from theatre.services import avatars, consent
+from theatre.services.access import (avatars_owned_by, castable_avatars, films_featuring, friends_avatars,
+                                     get_avatar_for, stock_avatars)
 from theatre.services.limits import rate_limited
-from theatre.services.access import castable_avatars, films_featuring, visible_avatars
 from theatre.web.forms import AvatarForm, AvatarSettingsForm, CropForm
-from theatre.models import Avatar, AvatarUseRequest
 
 
 def _own_avatar(request, pk):
-    return get_object_or_404(Avatar, pk=pk, owner=request.user)
+    return get_avatar_for(request.user, pk, may="own")
 
 
 @login_required
 def avatar_list(request):
     user = request.user
     context = {
-        "mine": Avatar.objects.filter(owner=user),
-        "stock": Avatar.objects.filter(stock_key__isnull=False, status=Avatar.Status.READY).order_by("name"),
-        "friends": visible_avatars(user).filter(owner__in=friend_ids(user), status=Avatar.Status.READY).select_related("owner__profile"),
+        "mine": avatars_owned_by(user),
+        "stock": stock_avatars(),
+        "friends": friends_avatars(user).select_related("owner__profile"),
         "castable_ids": set(castable_avatars(user).values_list("pk", flat=True)),
     }
     return render(request, "theatre/avatar_list.html", context)
@@ -50,7 +50,7 @@ def avatar_new(request):
 
 
 def avatar_detail(request, pk):
-    avatar = get_object_or_404(visible_avatars(request.user).select_related("owner__profile"), pk=pk)
+    avatar = get_avatar_for(request.user, pk, related=["owner__profile"])
     user = request.user
     is_owner = user.is_authenticated and avatar.owner_id == user.pk
     context = {
@@ -79,12 +79,9 @@ def avatar_status_json(request, pk):
 def avatar_voice_preview(request, pk):
     """The avatar's voice saying a short line in the page's language. Its owner's, or a stock
     character's (the project's own, which anyone may cast)."""
-    from django.db.models import Q
-
     from theatre.services.voice_preview import preview_language, voice_preview_wav
 
-    avatar = get_object_or_404(Avatar.objects.filter(Q(owner=request.user) | Q(stock_key__isnull=False)),
-                               pk=pk, status=Avatar.Status.READY)
+    avatar = get_avatar_for(request.user, pk, may="hear")
     wav = voice_preview_wav(avatar, preview_language(request.LANGUAGE_CODE))
     response = HttpResponse(wav, content_type="audio/wav")
     response["Cache-Control"] = "private, max-age=300"
@@ -153,7 +150,7 @@ def avatar_delete(request, pk):
 @require_POST
 @login_required
 def avatar_ask(request, pk):
-    avatar = get_object_or_404(visible_avatars(request.user), pk=pk)
+    avatar = get_avatar_for(request.user, pk)
     try:
         consent.request_use(avatar, request.user)
     except consent.ConsentError as error:

@@ -10,28 +10,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theatre.web import page_cache
 from theatre.services import sharing
-from theatre.services.access import films_controlled_by, films_featuring, films_owned_by, visible_avatars, visible_film, visible_films
+from theatre.models import Film
+from theatre.services.access import films_featuring, films_owned_by, get_film_for, get_share_link_for, visible_avatars
+from theatre.services.casting import remix_chain
 from theatre.web.forms import ShareLinkForm
-from theatre.models import Film, ShareLink
-
-REMIX_CHAIN_DEPTH = 3
 
 
 def film(request, film_id):
     if not request.user.is_authenticated:
         # Same answer for every id, so a logged-out visitor learns nothing about which films exist.
         return redirect_to_login(request.get_full_path())
-    film = visible_film(request.user, film_id, related=["owner__profile"])
-    if film is None:
-        raise Http404
+    film = get_film_for(request.user, film_id, related=["owner__profile"])
     is_owner = film.owner_id == request.user.pk
     if film.status == Film.Status.DONE and not is_owner and sharing.record_view(film.pk, session=request.session):
         film.view_count += 1
@@ -93,7 +89,7 @@ def link_gone(request):
 @require_POST
 @login_required
 def create_share_link(request, film_id):
-    film = get_object_or_404(films_owned_by(request.user), pk=film_id)
+    film = get_film_for(request.user, film_id, may="own")
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -111,7 +107,7 @@ def create_share_link(request, film_id):
 @require_POST
 @login_required
 def revoke_share_link(request, film_id, link_id):
-    link = get_object_or_404(ShareLink.objects.select_related("film"), pk=link_id, film__in=films_owned_by(request.user), film_id=film_id)
+    link = get_share_link_for(request.user, film_id, link_id)
     sharing.revoke_share_link(link, request.user)
     messages.success(request, _("Link revoked: it no longer works."))
     return redirect(link.film)
@@ -130,7 +126,7 @@ def restore(request, film_id):
 
 
 def _take_down_or_restore(request, film_id, change, done_message):
-    film = get_object_or_404(films_controlled_by(request.user), pk=film_id)
+    film = get_film_for(request.user, film_id, may="take_down")
     try:
         change(film, request.user)
     except sharing.SharingError as error:
@@ -143,10 +139,7 @@ def _take_down_or_restore(request, film_id, change, done_message):
 @login_required
 def my_films(request):
     films = list(films_owned_by(request.user).select_related("owner__profile"))
-    shared_ids = set(
-        ShareLink.objects.filter(film__in=films_owned_by(request.user), revoked_at__isnull=True)
-        .exclude(expires_at__lte=timezone.now()).values_list("film_id", flat=True)
-    )
+    shared_ids = sharing.films_with_active_links(films_owned_by(request.user))
     by_status = {status: [f for f in films if f.status == status] for status in Film.Status.values}
     sections = [
         ("drafts", _("Drafts"), by_status["draft"], _("No drafts. Pick a template to start a film.")),
@@ -195,7 +188,7 @@ def _watch_context(request, film, link):
         "poster_type": mimetypes.guess_type(film.poster.name)[0] if film.poster else None,
         "renderer": sharing.renderer_name(film.backend),
         "cast": _cast(request.user, film),
-        "remixed_from": _remix_chain(request.user, film),
+        "remixed_from": remix_chain(film, request.user),
         "swap_next": request.get_full_path(),
     }
 
@@ -229,18 +222,3 @@ def _cast(user, film):
         {"role": m.role, "avatar": m.avatar, "show_owner": m.avatar.owner_id is not None and (m.avatar.owner_id == user.pk or m.avatar_id in visible)}
         for m in members
     ]
-
-
-def _remix_chain(user, film):
-    """The films this one was remixed from, nearest first; stops at the first one the viewer may
-    not see, which is shown without a title so it gives nothing away."""
-    chain, current = [], film
-    for _level in range(REMIX_CHAIN_DEPTH):
-        if current.remixed_from_id is None:
-            break
-        parent = visible_films(user).filter(pk=current.remixed_from_id).first()
-        chain.append(parent)
-        if parent is None:
-            break
-        current = parent
-    return chain

@@ -4,31 +4,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inference.status import film_status_with_queue
-from theatre.services import casting
+from theatre.models import Avatar, Film
+from theatre.services import casting, sharing
+from theatre.services.access import avatars_owned_by, castable_avatars, get_film_for, get_template_for
 from theatre.services.limits import rate_limited
-from theatre.services.access import castable_avatars, visible_films
-from theatre.models import Film, Script
+from theatre.services.scripts import gallery
 from theatre.web.studio_forms import CastForm, PromptForm, ShotFormSet, SwapForm
 
 
-def _gallery_language(request):
-    return "zh-hans" if (request.LANGUAGE_CODE or "").startswith("zh") else "en"
-
-
 def template_gallery(request):
-    templates = Script.objects.filter(is_template=True, language=_gallery_language(request)).prefetch_related("roles")
-    return render(request, "theatre/template_gallery.html", {"templates": templates})
+    return render(request, "theatre/template_gallery.html", {"templates": gallery(request.LANGUAGE_CODE)})
 
 
 def template_poster(request, pk):
     """Template posters are the project's own public artwork, unlike users' media."""
-    script = get_object_or_404(Script, pk=pk, is_template=True)
+    script = get_template_for(request.user, pk)
     if not script.poster:
         raise Http404
     return FileResponse(script.poster.open("rb"), content_type="image/jpeg" if script.poster.name.endswith(".jpg") else "image/png")
@@ -37,7 +33,7 @@ def template_poster(request, pk):
 @require_POST
 @login_required
 def film_from_template(request, pk):
-    template = get_object_or_404(Script, pk=pk, is_template=True)
+    template = get_template_for(request.user, pk)
     film = casting.start_film(request.user, template)
     messages.success(request, _("Your draft is ready. Cast each role, then render."))
     return redirect("theatre:film_edit", pk=film.pk)
@@ -45,21 +41,12 @@ def film_from_template(request, pk):
 
 @login_required
 def film_from_prompt(request):
-    from theatre.script.parser import ScriptError, parse_prompt
-    from theatre.services.scripts import create_script_from_parsed
+    from theatre.script.parser import ScriptError
 
     form = PromptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # Role keys must be slugs; a mention of a castable avatar becomes the role it plays.
-        mine = {f"cast-{a.pk}": a for a in castable_avatars(request.user)}
         try:
-            parsed = parse_prompt(form.cleaned_data["prompt"], known_mentions={a.name: key for key, a in mine.items()})
-            with transaction.atomic():
-                script = create_script_from_parsed(request.user, parsed)
-                film = Film.objects.create(owner=request.user, script=script, title=script.title, seed=casting.new_seed())
-                for role in script.roles.all():
-                    if role.key in mine:
-                        casting.cast_role(film, request.user, role.key, mine[role.key].pk)
+            film = casting.start_film_from_prompt(request.user, form.cleaned_data["prompt"])
         except ScriptError as error:
             form.add_error("prompt", str(error))
         else:
@@ -69,7 +56,7 @@ def film_from_prompt(request):
 
 
 def _own_film(request, pk):
-    return get_object_or_404(Film.objects.select_related("script"), pk=pk, owner=request.user)
+    return get_film_for(request.user, pk, may="own", related=["script"])
 
 
 @login_required
@@ -108,7 +95,9 @@ def _cast_forms(film, user):
 @login_required
 def film_cast(request, pk, role_key):
     film = _own_film(request, pk)
-    role = get_object_or_404(film.script.roles, key=role_key)
+    role = film.script.roles.filter(key=role_key).first()
+    if role is None:
+        raise Http404
     form = CastForm(request.POST, role=role, avatars=castable_avatars(request.user), prefix=f"role-{role.pk}")
     if not form.is_valid():
         messages.error(request, _("Pick an avatar for %(role)s.") % {"role": role.name})
@@ -147,7 +136,7 @@ def swap(request, pk):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
     film = _swappable_film(request, pk)
-    mine = castable_avatars(request.user).filter(owner=request.user)
+    mine = avatars_owned_by(request.user).filter(status=Avatar.Status.READY)
     form = SwapForm(request.POST or None, film=film, avatars=mine)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,12 +158,8 @@ def swap(request, pk):
 
 
 def _swappable_film(request, pk):
-    from theatre.services.sharing import film_opened_through_link
-
-    film = visible_films(request.user).filter(pk=pk).select_related("script").first()
     # "via" carries the share token from the shared page, so a visitor who logged in on the way
     # still reaches the film they were watching.
-    film = film or film_opened_through_link(request.session, pk, token=request.GET.get("via") or request.POST.get("via"))
-    if film is None:
-        raise Http404
-    return film
+    via = request.GET.get("via") or request.POST.get("via")
+    tokens = ([via] if via else []) + sharing.opened_links(request.session)
+    return get_film_for(request.user, pk, may="remix", related=["script"], share_tokens=tokens)
