@@ -1,13 +1,10 @@
 """RQ jobs. Each takes an id, reloads its row, is safe to run twice, and leaves the row (which the
 user sees) in a final state: ready/done, or failed with a readable reason and a retry."""
 import errno
-import io
 import logging
 import tempfile
-import wave
 from pathlib import Path
 
-import numpy as np
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +52,7 @@ def prepare_avatar(avatar_id):
 
 def _voice_of(avatar, prepared):
     """The voice profile when the clip has speech; otherwise a preset voice chosen from the kind."""
+    from inference.voice.audio import wav_bytes
     from inference.voice.presets import preset_for
     from inference.voice.profile import voice_profile
 
@@ -64,17 +62,6 @@ def _voice_of(avatar, prepared):
     if profile.get("has_speech"):
         return profile, "", wav_bytes(prepared.audio, prepared.audio_rate)
     return profile, preset_for(avatar.kind, avatar.description), None
-
-
-def wav_bytes(samples, rate):
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
-    return buffer.getvalue()
 
 
 def _fail_avatar(avatar, reason):
@@ -157,11 +144,14 @@ def _notify_cast(film):
 
 
 def fail_film(film, reason):
+    """The one way a film fails: the row says failed with a reason its owner can read (and a retry
+    button), and the owner's open pages hear it once the change is committed."""
     from theatre.models import Film
 
     Film.objects.filter(pk=film.pk).update(status=Film.Status.FAILED, failure_reason=reason[:300], stage="failed")
     film.refresh_from_db()
-    broadcast(film_group(film.pk), **film_status(film))
+    status = film_status(film)
+    transaction.on_commit(lambda: broadcast(film_group(film.pk), **status))
 
 
 def film_job_failed(job, connection, exc_type, exc_value, traceback):

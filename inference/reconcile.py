@@ -92,6 +92,7 @@ def job_alive(job_id):
 
 
 def reconcile_films(now=None):
+    from inference.jobs import fail_film
     from theatre.models import Film
 
     now = now or timezone.now()
@@ -106,13 +107,12 @@ def reconcile_films(now=None):
             if locked.status not in (Film.Status.QUEUED, Film.Status.RENDERING) or locked.job_id != film.job_id:
                 continue  # it moved on while we looked (finished, or re-queued by someone else)
             if locked.render_attempts >= MAX_ATTEMPTS:
-                locked.status, locked.failure_reason, locked.stage = Film.Status.FAILED, LOST_RENDER, "failed"
-                locked.save(update_fields=["status", "failure_reason", "stage"])
+                fail_film(locked, LOST_RENDER)
                 failed.append(locked.pk)
                 continue
             locked.status, locked.stage, locked.progress, locked.heartbeat = Film.Status.QUEUED, "queued", 0, None
             locked.save(update_fields=["status", "stage", "progress", "heartbeat"])
-            enqueue_film_render(locked.pk)
+            enqueue_film_render(locked)
             requeued.append(locked.pk)
     if requeued or failed:
         log.warning("reconciler re-queued films %s and failed films %s", requeued, failed)
@@ -125,6 +125,6 @@ def reconcile_avatars():
     requeued = []
     for avatar in Avatar.objects.filter(status=Avatar.Status.PROCESSING):
         if not job_alive(avatar.job_id):
-            enqueue_avatar_preparation(avatar.pk)
+            enqueue_avatar_preparation(avatar)
             requeued.append(avatar.pk)
     return requeued
