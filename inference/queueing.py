@@ -13,27 +13,25 @@ AVATAR_QUEUE = "cpu"
 RENDER_QUEUE = "gpu"
 
 
-def _enqueue(queue_name, model, row_id, function, on_failure, timeout):
+def _enqueue(queue_name, row, function, on_failure, timeout):
+    """Records a new job id on `row` (a film or an avatar: whatever the caller passes, so this
+    module needs none of theatre's models) and enqueues the job, which gets the row's id."""
     job_id = uuid.uuid4().hex
-    model.objects.filter(pk=row_id).update(job_id=job_id)
+    type(row).objects.filter(pk=row.pk).update(job_id=job_id)
+    row.job_id = job_id
     django_rq.get_queue(queue_name).enqueue(
-        function, row_id, job_id=job_id, job_timeout=timeout, failure_ttl=86400, on_failure=Callback(on_failure),
+        function, row.pk, job_id=job_id, job_timeout=timeout, failure_ttl=86400, on_failure=Callback(on_failure),
     )
     return job_id
 
 
-def enqueue_avatar_preparation(avatar_id):
-    from theatre.models import Avatar
-
-    return _enqueue(AVATAR_QUEUE, Avatar, avatar_id, "inference.jobs.prepare_avatar",
-                    "inference.jobs.avatar_job_failed", timeout=600)
+def enqueue_avatar_preparation(avatar):
+    return _enqueue(AVATAR_QUEUE, avatar, "inference.jobs.prepare_avatar", "inference.jobs.avatar_job_failed",
+                    timeout=600)
 
 
-def enqueue_film_render(film_id):
-    from theatre.models import Film
-
-    return _enqueue(RENDER_QUEUE, Film, film_id, "inference.jobs.render_film",
-                    "inference.jobs.film_job_failed", timeout=1800)
+def enqueue_film_render(film):
+    return _enqueue(RENDER_QUEUE, film, "inference.jobs.render_film", "inference.jobs.film_job_failed", timeout=1800)
 
 
 def queue_position(job_id, queue_name=RENDER_QUEUE):

@@ -1,4 +1,5 @@
 """Reading and writing voice audio files (avatar voice samples, test references, film tracks)."""
+import io
 import wave
 from pathlib import Path
 
@@ -36,11 +37,18 @@ def load_audio(path, rate):
     return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
 
 
-def write_wav(path, samples, rate):
-    """float32 mono -> 16-bit PCM WAV (clipped to [-1, 1])."""
+def wav_bytes(samples, rate):
+    """float32 mono -> the bytes of a 16-bit PCM WAV file (clipped to [-1, 1])."""
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as wav:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate)
         wav.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+def write_wav(path, samples, rate):
+    """float32 mono -> a 16-bit PCM WAV file (clipped to [-1, 1])."""
+    Path(path).write_bytes(wav_bytes(samples, rate))

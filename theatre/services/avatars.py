@@ -63,7 +63,7 @@ def _safe_name(name):
 def enqueue_preparation(avatar):
     from inference.queueing import enqueue_avatar_preparation
 
-    enqueue_avatar_preparation(avatar.pk)
+    enqueue_avatar_preparation(avatar)
 
 
 @transaction.atomic

@@ -135,7 +135,7 @@ def request_render(film, user):
             status=Film.Status.QUEUED, stage="queued", progress=0, failure_reason="", queued_at=timezone.now())
         if not updated:
             return False
-        enqueue_film_render(film.pk)
+        enqueue_film_render(film)
     limits.count_render(user)
     film.refresh_from_db()
     return True

@@ -17,6 +17,18 @@ def can_cast(user, avatar):
     return castable_avatars(user).filter(pk=avatar.pk).exists()
 
 
+def request_of(avatar, user):
+    """The user's own request to cast this avatar, if they ever asked."""
+    if not user or not user.is_authenticated:
+        return None
+    return avatar.use_requests.filter(requester=user).first()
+
+
+def open_requests(avatar):
+    """What the avatar's owner sees: requests waiting, approved or revoked (declined ones drop off)."""
+    return avatar.use_requests.select_related("requester__profile").exclude(status=AvatarUseRequest.Status.DECLINED)
+
+
 def notify(user, text, url=""):
     Notification.objects.create(user=user, text=text[:300], url=url)
 

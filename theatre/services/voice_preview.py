@@ -35,7 +35,7 @@ def voice_preview_wav(avatar, language):
 
 
 def _synthesise(avatar, language):
-    from inference.jobs import wav_bytes
+    from inference.voice.audio import wav_bytes
     from inference.voice.base import get_voice_backend
 
     voice = CastRef(

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inference.status import avatar_status
-from theatre.models import AvatarUseRequest
 from theatre.services import avatars, consent
 from theatre.services.access import (avatars_owned_by, castable_avatars, films_featuring, friends_avatars,
                                      get_avatar_for, stock_avatars)
@@ -57,14 +56,14 @@ def avatar_detail(request, pk):
         "avatar": avatar,
         "is_owner": is_owner,
         "frames": avatar.frames.all(),
-        "can_cast": castable_avatars(user).filter(pk=avatar.pk).exists(),
-        "my_request": avatar.use_requests.filter(requester=user).first() if user.is_authenticated else None,
+        "can_cast": consent.can_cast(user, avatar),
+        "my_request": consent.request_of(avatar, user),
     }
     if is_owner:
         context.update(
             settings_form=AvatarSettingsForm(instance=avatar),
             crop_form=CropForm(initial=dict(zip(["left", "top", "right", "bottom"], avatar.crop_box or [0, 0, 1, 1]))),
-            use_requests=avatar.use_requests.select_related("requester__profile").exclude(status=AvatarUseRequest.Status.DECLINED),
+            use_requests=consent.open_requests(avatar),
             films=films_featuring(user).filter(cast__avatar=avatar).select_related("owner__profile"),
         )
     return render(request, "theatre/avatar_detail.html", context)
