@@ -32,7 +32,7 @@ def main():
         raise SystemExit("No CUDA device here: bench/gpu_wan.py measures the wan backend on a GPU worker "
                          "with the weights installed. Nothing was run.")
     from inference.backends.wan import wan_backend
-    from tests.render_fixtures import make_film, one_shot
+    from tests.support.render_fixtures import make_film, one_shot
 
     started = time.perf_counter()
     backend = wan_backend(args.source, lora=args.lora, cpu_offload=args.cpu_offload,

@@ -3,7 +3,7 @@ film's status JSON, while renders run, on loopback. Needs `wrk` (Debian; `./run`
 
     REDIS_URL=redis://127.0.0.1:6379/8 python bench/load.py [--seconds 12] [--rounds 3] [--connections 50]
 
-Starts a whole site (Daphne + one RQ worker on gpu, cpu and default + SQLite, as tests/live_site.py,
+Starts a whole site (Daphne + one RQ worker on gpu, cpu and default + SQLite, as tests/support/live_site.py,
 with production settings: DEBUG off) with the stock content, a few finished films and a share link,
 keeps the render queue busy, then runs one wrk phase per URL, the phases taking turns over a few
 rounds. Prints requests/s, p99 latency and errors for each, and the watch pages' throughput as a
@@ -47,7 +47,7 @@ def _ms(text):
 
 def populate(films=4):
     """Alice with finished films and a share link, and a logged-in session for her."""
-    from tests.filmmaking import make_avatar, make_film
+    from tests.support.filmmaking import make_avatar, make_film
     from theatre.models import ShareLink
 
     alice = sitekit.make_user("alice")

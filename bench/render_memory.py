@@ -23,7 +23,7 @@ def child(seconds: float, folder: Path):
 
     from inference.backends.preview import PreviewBackend
     from inference.media.assemble import write_film
-    from tests.render_fixtures import make_film, one_shot
+    from tests.support.render_fixtures import make_film, one_shot
 
     framings = ["wide", "medium", "close_up", "over_the_shoulder", "extreme_close_up", "full"]
     moves = ["pan", "push_in", "orbit", "static", "pull_out", "static"]

@@ -1,4 +1,4 @@
-"""What the site benchmarks share: a whole site in child processes (tests/live_site.py's LiveSite:
+"""What the site benchmarks share: a whole site in child processes (tests/support/live_site.py's LiveSite:
 Daphne, RQ workers, a SQLite file of its own) and this process's ORM pointed at the same database,
 so a benchmark can create users, films and logged-in sessions directly."""
 import os
@@ -28,7 +28,7 @@ PRODUCTION = {
 
 def open_site(var_dir, *, workers, redis_db=8, extra_env=None, production=False):
     """Starts the site and sets up Django here against its database and Redis."""
-    from tests.live_site import LiveSite
+    from tests.support.live_site import LiveSite
 
     site = LiveSite(var_dir, redis_db=redis_db, workers=workers, extra_env={**(PRODUCTION if production else {}), **(extra_env or {})})
     os.environ.update(site.env)
@@ -49,6 +49,6 @@ def make_user(handle):
 
 
 def logged_in_session(user):
-    from tests.live_site import logged_in_session as make
+    from tests.support.live_site import logged_in_session as make
 
     return make(user)

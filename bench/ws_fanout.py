@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sitekit  # noqa: E402
-from tests.fanout import run_fan_out  # noqa: E402
-from tests.live_site import LiveSite  # noqa: E402
+from tests.support.fanout import run_fan_out  # noqa: E402
+from tests.support.live_site import LiveSite  # noqa: E402
 
 
 def percentile(values, q):

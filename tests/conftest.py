@@ -1,27 +1,17 @@
 """Shared fixtures: Alice, Bob and Carol, a Chromium page, and a clean Redis per test that uses it."""
 import os
-from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-]
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.paths import ARTIFACTS
+from tests.support.users import make_user
+
+# Fixtures behind every test that can reach the site's cache or queues.
+USES_REDIS = {"db", "transactional_db", "django_db_setup", "client", "redis_conn", "live_server"}
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make
 # between page actions are still synchronous, so Django's guard against async misuse is lifted.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def make_user(handle, display_name=None, password="a-Long-pass-4-tests"):
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import Profile
-
-    user = get_user_model().objects.create_user(username=handle, password=password)
-    Profile.objects.create(user=user, handle=handle, display_name=display_name or handle.title())
-    return user
 
 
 @pytest.fixture
@@ -61,7 +51,9 @@ def redis_conn():
     connection.flushdb()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright runs, its event loop stays set in the main thread,
+# where async_to_sync then refuses to run; the tests after a browser module need it gone.
+@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
@@ -117,10 +109,14 @@ def run_queue(redis_conn):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
+def fresh_rate_limits(request):
     """Rate-limit counters, anonymous view marks, cached pages and remembered share links live in the
     Redis cache, outside each test's rolled-back transaction (and ids come round again): every
-    test starts with none."""
+    test that touches the database or Redis starts with none. A test of plain code (the script
+    parser, the voice DSP, a backend) uses neither, and runs without a Redis at all."""
+    if not USES_REDIS.intersection(request.fixturenames):
+        yield
+        return
     from django.core.cache import cache
 
     from theatre.services.limits import reset_rate_limits
@@ -129,6 +125,7 @@ def fresh_rate_limits():
     cache.delete_pattern("viewed:*")
     cache.delete_pattern("page:*")
     cache.delete_pattern("link-state:*")
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +137,31 @@ def default_language():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def world(private_media, alice, bob, carol, befriend):
+    """Alice's finished film starring her avatar Ally and Dave's avatar Dee, shared by one link.
+
+    bob: Alice's friend. carol: Alice's friend, approved to cast Ally. dave: not a friend, but his
+    avatar is in the film. erin: a stranger.
+    """
+    from types import SimpleNamespace
+
+    from tests.support.filmmaking import approve, make_avatar, make_film
+    from theatre.models import Avatar, ShareLink
+
+    dave, erin = make_user("dave", "Dave"), make_user("erin", "Erin")
+    befriend(alice, bob)
+    befriend(alice, carol)
+    ally = make_avatar(alice, "Ally", policy=Avatar.Policy.APPROVED)
+    secret = make_avatar(alice, "Secret", policy=Avatar.Policy.ONLY_ME)
+    dee = make_avatar(dave, "Dee", policy=Avatar.Policy.EVERYONE)
+    stock = make_avatar(None, "Robo", stock_key="robo")
+    approve(ally, carol)
+    film = make_film(alice, cast=[ally, dee])
+    link = ShareLink.objects.create(film=film)
+    return SimpleNamespace(
+        alice=alice, bob=bob, carol=carol, dave=dave, erin=erin,
+        ally=ally, secret=secret, dee=dee, stock=stock, film=film, link=link,
+    )

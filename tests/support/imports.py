@@ -2,7 +2,8 @@
 import ast
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests.support.paths import BASE_DIR
+
 
 
 def python_files(*places):
@@ -17,10 +18,11 @@ def module_name(path):
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imported_modules(path):
-    """Every module a file imports, at the top or inside functions, as absolute dotted names."""
+def imported_modules(path, module=None):
+    """Every module a file imports, at the top or inside functions, as absolute dotted names.
+    `module` is the file's dotted name (by default, from its place in the repository)."""
     tree = ast.parse(Path(path).read_text(), filename=str(path))
-    package = module_name(path).split(".")
+    package = (module or module_name(path)).split(".")
     if Path(path).name != "__init__.py":
         package = package[:-1]
     found = []
