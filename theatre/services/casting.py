@@ -39,8 +39,7 @@ def start_film(owner, script, *, title=None, seed=None, remixed_from=None):
     return film
 
 
-def check_editable(film, user):
-    """CastingError unless the user owns the film and it is a draft or failed (not rendering or rendered)."""
+def _editable(film, user):
     if film.owner_id != user.pk:
         raise CastingError(_("Only the film's owner can change its cast."))
     if film.status not in (Film.Status.DRAFT, Film.Status.FAILED):
@@ -88,7 +87,7 @@ def cast_roles(film, user, cast):
 @transaction.atomic
 def cast_role(film, user, role_key, avatar_id):
     """Puts an avatar in a role, if the user may cast it and the role accepts its kind."""
-    check_editable(film, user)
+    _editable(film, user)
     role, avatar = _role_and_avatar(film, user, role_key, avatar_id, _("You may not cast that avatar. Ask its owner first."))
     CastMember.objects.update_or_create(film=film, role=role, defaults={"avatar": avatar})
     return avatar

@@ -8,10 +8,18 @@ from django.utils.translation import gettext as _
 from theatre.models import Shot
 from theatre.script.errors import MAX_SHOTS, ScriptError
 from theatre.script.timing import film_problem, shot_problem
-from theatre.services.casting import check_editable
+from theatre.services.casting import CastingError
 from theatre.services.scripts import MENTION_RE, validate_script
 
 EDITABLE_FIELDS = ("framing", "camera_move", "action", "dialogue", "duration", "roles")
+
+
+def check_editable(film, user):
+    """CastingError unless the user owns the film and it is a draft or failed."""
+    if film.owner_id != user.pk:
+        raise CastingError(_("Only the film's owner can change its shots."))
+    if film.status not in (film.Status.DRAFT, film.Status.FAILED):
+        raise CastingError(_("The shots of a film cannot change once it is rendering or rendered; remix it instead."))
 
 
 def shot_json(number, shot):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 from ninja.throttling import BaseThrottle
 
@@ -104,6 +105,12 @@ class StrictJsonParser(Parser):
         return json.loads(request.body, parse_float=finite, parse_constant=constant)
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese titles and prompts as themselves, not as \\u escapes (the error responses too)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 def error_body(message, code, errors=None):
     body = {"error": str(message), "code": code}
     if errors:
@@ -117,7 +124,7 @@ def error_response(message, code, status, errors=None):
 
 api = NinjaAPI(
     title="AI Little Theatre API", version="1", description=DESCRIPTION, urls_namespace="api",
-    auth=TokenAuth(), parser=StrictJsonParser(),
+    auth=TokenAuth(), parser=StrictJsonParser(), renderer=Utf8JSONRenderer(),
 )
 
 

@@ -82,3 +82,30 @@ def test_the_document_is_openapi_3_1_and_describes_every_route(client, db):
     described = {path.removeprefix("/api/") for path in document["paths"]}
     undescribed = {r for r in routes if re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r) not in described and r not in ("", "docs")}
     assert undescribed == set() and len(document["paths"]) >= 20
+
+
+def test_render_requests_share_the_sites_rate_limit_and_say_when_to_come_back(client, alice, private_media, redis_conn,
+                                                                               settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "render": (1, 600)}
+    headers = auth(alice)
+    first = client.post("/api/films/from-prompt/", '{"prompt": "Shot 1: a red kite", "render": false}',
+                        content_type="application/json", **headers)
+    assert first.status_code == 201
+    second = client.post("/api/films/from-prompt/", '{"prompt": "Shot 1: a red kite"}', content_type="application/json",
+                         **headers)
+    assert second.status_code == 429 and second.json()["code"] == "rate_limited" and int(second["Retry-After"]) > 0
+    assert Film.objects.count() == 1
+
+
+def test_a_bearer_token_works_too_and_a_session_does_not(client, alice, db, redis_conn):
+    token = ApiToken.issue(alice)
+    assert client.get("/api/films/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    client.force_login(alice)
+    response = client.get("/api/films/")
+    assert response.status_code == 401 and response.json()["code"] == "unauthorized"
+
+
+def test_chinese_comes_back_as_itself(client, alice, db, redis_conn):
+    response = client.post("/api/films/from-prompt/", '{"prompt": "镜头一，一只红色的风筝", "render": false}',
+                           content_type="application/json", **auth(alice))
+    assert response.status_code == 201 and "风筝".encode() in response.content
