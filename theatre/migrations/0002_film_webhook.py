@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="film",
             name="webhook_url",
-            field=models.URLField(blank=True, max_length=500),
+            field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
             model_name="film",
