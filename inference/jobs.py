@@ -110,6 +110,7 @@ def render_film(film_id, on_progress=None):
         fail_film(film, STORAGE_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT) else STORAGE_FAILED)
         return
     _notify_cast(film)
+    _call_webhook(film)
 
 
 def _store_film(film, result):
@@ -152,6 +153,14 @@ def fail_film(film, reason):
     film.refresh_from_db()
     status = film_status(film)
     transaction.on_commit(lambda: broadcast(film_group(film.pk), **status))
+    _call_webhook(film)
+
+
+def _call_webhook(film):
+    """The owner's completion webhook, if the film has one (sent after the commit, retried)."""
+    from theatre.services.webhooks import film_finished
+
+    film_finished(film)
 
 
 def film_job_failed(job, connection, exc_type, exc_value, traceback):

@@ -40,3 +40,19 @@ def queue_position(job_id, queue_name=RENDER_QUEUE):
         return django_rq.get_queue(queue_name).job_ids.index(job_id) + 1
     except ValueError:
         return None
+
+
+def cancel_queued_job(job_id, queue_name=RENDER_QUEUE):
+    """Removes a job that waits in its queue (a cancelled render); one already gone is fine. The
+    render job itself also does nothing for a film that is no longer queued."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    queue = django_rq.get_queue(queue_name)
+    try:
+        job = Job.fetch(job_id, connection=queue.connection)
+    except NoSuchJobError:
+        return False
+    queue.remove(job)
+    job.delete()
+    return True

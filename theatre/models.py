@@ -217,6 +217,11 @@ class Film(models.Model):
     view_count = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # The API's completion callback (theatre/services/webhooks.py): called once when a render
+    # finishes or fails, signed with the secret, which only the owner sees. A plain text column:
+    # webhooks.checked_target is the one check of a URL, stricter than URLField's.
+    webhook_url = models.CharField(max_length=500, blank=True)
+    webhook_secret = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -61,8 +61,9 @@ class LiveSite:
         return process
 
     def start_worker(self, queues, name=None):
-        return self.spawn(name or f"worker-{len(self.processes)}", "manage.py", "rqworker", *queues,
-                          "--worker-class", "rq.worker.SimpleWorker")
+        from theatre.config.launcher import worker_command
+
+        return self.spawn(name or f"worker-{len(self.processes)}", *worker_command(queues)[1:])
 
     def start(self):
         self.var_dir.mkdir(parents=True, exist_ok=True)

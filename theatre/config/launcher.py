@@ -101,10 +101,14 @@ def worker_queues():
 def start_worker(queues, *extra):
     # SimpleWorker runs jobs in the worker process itself: the GPU worker keeps its loaded pipeline
     # (and CUDA context) across jobs instead of forking a child that would load it again.
-    return subprocess.Popen(
-        [PYTHON, "manage.py", "rqworker", *queues, "--worker-class", "rq.worker.SimpleWorker", *extra],
-        cwd=BASE_DIR,
-    )
+    return subprocess.Popen(worker_command(queues, *extra), cwd=BASE_DIR)
+
+
+def worker_command(queues, *extra):
+    # A worker of the `default` queue also runs RQ's scheduler, which puts a webhook delivery
+    # that failed back in the queue after its backoff (RQ lets one scheduler run at a time).
+    scheduler = ["--with-scheduler"] if "default" in queues else []
+    return [PYTHON, "manage.py", "rqworker", *queues, "--worker-class", "rq.worker.SimpleWorker", *scheduler, *extra]
 
 
 def run_site():

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "csp",
+    "ninja",  # the API's docs page (/api/docs) serves its Swagger UI from our static files, not a CDN
     "accounts",
     "theatre",
     "inference",
@@ -246,6 +247,13 @@ RATE_LIMITS = {
 }
 RENDERS_AT_ONCE = int(os.environ.get("RENDERS_AT_ONCE", 2))  # a user's films queued or rendering at once
 RENDERS_PER_DAY = int(os.environ.get("RENDERS_PER_DAY", 30))  # render requests per user per 24 hours
+# Completion webhooks of the API (theatre/services/webhooks.py): by default never to loopback or
+# private addresses (a webhook URL must not reach into the operator's own network); set
+# WEBHOOK_ALLOW_PRIVATE=true for a receiver on the same machine or intranet. A failed delivery
+# is retried after each of WEBHOOK_RETRY_DELAYS seconds (by the RQ scheduler of the `default` worker).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", "10,60,300,1800,7200")]
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", 10))
 # Repeated failed log-ins lock that username from that address (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", 0.25))  # hours

@@ -50,18 +50,9 @@ theatre_patterns = [
     path("use-requests/<int:request_id>/<str:answer>/", avatars.use_request_answer, name="use_request"),
 ]
 
-api_patterns = [
-    path("avatars/", api.avatars_endpoint, name="avatars"),
-    path("avatars/<int:pk>/", api.avatar_endpoint, name="avatar"),
-    path("templates/", api.templates_endpoint, name="templates"),
-    path("films/", api.films_endpoint, name="films"),
-    path("films/<int:pk>/", api.film_endpoint, name="film"),
-    path("films/<int:pk>/share/", api.film_share_endpoint, name="film_share"),
-]
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("api/", include((api_patterns, "api"))),
+    path("api/", api.urls()),
     path("", include((theatre_patterns, "theatre"))),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

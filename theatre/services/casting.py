@@ -47,18 +47,34 @@ def _editable(film, user):
 
 
 @transaction.atomic
-def start_film_from_prompt(owner, prompt):
+def start_film_from_prompt(owner, prompt, mentions=None):
     """A new draft film from a free-form prompt (ScriptError when it cannot be parsed). A mention
-    of an avatar the owner may cast becomes the role it plays, already cast."""
+    of an avatar the owner may cast becomes the role it plays, already cast. `mentions` binds more
+    names to avatars ({"卡尔": avatar id}, as the API takes them): each must be castable by the
+    owner (CastingError otherwise), and wins over an avatar of the same name."""
     from theatre.script.parser import parse_prompt
     from theatre.services.scripts import create_script_from_parsed
 
+    allowed = castable_avatars(owner)
     # Role keys must be slugs; the mentioned avatar's id makes one.
-    castable = {f"cast-{avatar.pk}": avatar for avatar in castable_avatars(owner)}
-    parsed = parse_prompt(prompt, known_mentions={avatar.name: key for key, avatar in castable.items()})
+    castable = {f"cast-{avatar.pk}": avatar for avatar in allowed}
+    known = {avatar.name: key for key, avatar in castable.items()}
+    for name, avatar_id in (mentions or {}).items():
+        avatar = allowed.filter(pk=avatar_id).first()
+        if avatar is None:
+            raise CastingError(_("You may not cast that avatar (for @%(name)s). Ask its owner first.") % {"name": name})
+        castable[f"cast-{avatar.pk}"] = avatar
+        known[str(name).lstrip("@")] = f"cast-{avatar.pk}"
+    parsed = parse_prompt(prompt, known_mentions=known)
     script = create_script_from_parsed(owner, parsed)
     film = Film.objects.create(owner=owner, script=script, title=script.title, seed=new_seed())
-    cast_roles(film, owner, {role.key: castable[role.key].pk for role in script.roles.all() if role.key in castable})
+    by_name = {name.casefold(): castable[key] for name, key in known.items()}
+    cast = {}
+    for role in script.roles.all():
+        avatar = castable.get(role.key) or by_name.get(role.name.casefold())
+        if avatar is not None:
+            cast[role.key] = avatar.pk
+    cast_roles(film, owner, cast)
     return film
 
 
@@ -138,6 +154,31 @@ def request_render(film, user):
         enqueue_film_render(film)
     limits.count_render(user)
     film.refresh_from_db()
+    return True
+
+
+def cancel_render(film, user):
+    """Takes a queued film out of the render queue, back to a draft its owner may change and
+    render again; True when it was cancelled, False when it was not waiting (a second click). A
+    render already running cannot be stopped from here yet (CastingError), so nothing claims a
+    cancel that the worker would not honour."""
+    from inference.queueing import cancel_queued_job
+
+    if film.owner_id != user.pk:
+        raise CastingError(_("Only the film's owner can cancel its render."))
+    job_id = Film.objects.filter(pk=film.pk).values_list("job_id", flat=True).first()
+    with transaction.atomic():
+        # The same guard as request_render: of a cancel and a worker picking the job up at the same
+        # moment, exactly one changes the row (the job does nothing for a film no longer queued).
+        updated = Film.objects.filter(pk=film.pk, status=Film.Status.QUEUED).update(
+            status=Film.Status.DRAFT, stage="", progress=0, queued_at=None, job_id="")
+    film.refresh_from_db()
+    if not updated:
+        if film.status == Film.Status.RENDERING:
+            raise CastingError(_("This film is already being filmed and can no longer be cancelled; it will be ready soon."))
+        return False
+    if job_id:
+        cancel_queued_job(job_id)
     return True
 
 

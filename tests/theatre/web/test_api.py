@@ -110,7 +110,8 @@ def test_it_never_shows_another_users_film(client, alice, bob, stock):
 def test_bad_json_gets_a_clear_error(client, alice, stock):
     token = ApiToken.issue(alice)
     response = client.post("/api/films/", "not json", content_type="application/json", **auth(token))
-    assert response.status_code == 400 and "template" in response.json()["error"]
+    assert response.status_code == 400 and response.json()["code"] == "bad_json"
+    assert "JSON" in response.json()["error"] and not Film.objects.exists()
 
 
 def test_it_makes_a_share_link_only_for_a_finished_film(client, alice, private_media):
