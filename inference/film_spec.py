@@ -1,13 +1,14 @@
 """Builds the renderers' FilmSpec from a film's rows, checking again that every avatar may still be
-cast: consent can be revoked between casting and rendering. The avatar files a render needs are
-copied into the job's work folder, because a worker on another machine has no storage path (S3)."""
+cast: consent can be revoked between casting and rendering. The avatar files a render needs, and a
+remix's parent film (for its Content Credentials), are copied into the job's work folder, because a
+worker on another machine has no storage path (S3)."""
 import re
 import shutil
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .specs import CastRef, FilmSpec, LineSpec, ShotSpec
+from .specs import CastRef, FilmSpec, LineSpec, ParentFilm, ShotSpec
 
 MENTION = re.compile(r"@([\w-]+)", re.UNICODE)
 
@@ -42,7 +43,23 @@ def build_film_spec(film, workdir, *, width=854, height=480, fps=24):
     if not shots:
         raise RenderRefused(_("This film's script has no shots."))
     return FilmSpec(film_id=film.pk, title=film.title, seed=film.seed, shots=shots, cast=cast,
-                    language=script.language, width=width, height=height, fps=fps)
+                    language=script.language, width=width, height=height, fps=fps,
+                    parent=parent_ref(film, workdir / "parent"))
+
+
+def parent_ref(film, stem):
+    """The film a remix came from, its file copied to `stem`.mp4 (through the storage, like the
+    avatars' files), or None for a film that is not a remix."""
+    parent = film.remixed_from
+    if parent is None:
+        return None
+    video = None
+    if parent.video:
+        try:
+            video = fetch(parent.video, stem)
+        except OSError:  # its file is gone from the storage: the remix still names it by id
+            video = None
+    return ParentFilm(film_id=parent.pk, title=parent.title, video=video)
 
 
 def cast_ref(role, avatar, folder):

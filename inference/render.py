@@ -1,13 +1,17 @@
 """Renders a FilmSpec to an MP4 and a poster: voices and timing first (shots last as long as their
-lines), then each shot's frames from the backend, with subtitles and the AI label burned in, streamed
-to the encoder so memory does not grow with the film's length."""
+lines), then each shot's frames from the backend, with subtitles and the AI labels burned in, streamed
+to the encoder so memory does not grow with the film's length; then the file's Content Credentials."""
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .media.provenance import FilmStamp
 from .specs import Progress
+
+log = logging.getLogger(__name__)
 
 
 class RenderError(Exception):
@@ -41,12 +45,27 @@ def render_film_files(spec, workdir, *, on_progress=None, backend=None, voice_ba
     for shot, duration in zip(spec.shots, audio.shot_durations):
         shot.duration = duration
     video, poster = Path(workdir) / "film.mp4", Path(workdir) / "poster.jpg"
-    _encode(spec, backend, audio, video, poster, report)
+    stamp = FilmStamp.for_film(spec, backend, site=settings.SITE_NAME, producer=settings.AIGC_PRODUCER)
+    _encode(spec, backend, audio, video, poster, report, stamp.metadata)
     report(Progress("assembling", 99, shots=len(spec.shots)))
+    _sign(stamp, video)
     return RenderResult(video=video, poster=poster, backend=backend.name, duration=round(spec.duration, 3))
 
 
-def _encode(spec, backend, audio, video, poster, report):
+def _sign(stamp, video):
+    """Content Credentials go on the finished file, before anything stores it."""
+    from .media.provenance import ProvenanceError
+    from .media.signing import SigningError, site_credentials
+
+    try:
+        stamp.sign(video, site_credentials())
+    except (ProvenanceError, SigningError) as error:
+        log.error("film %s could not be signed: %s", stamp.film_id, error)
+        raise RenderError(_("The film could not be given its Content Credentials: this site's signing "
+                            "certificate does not work. Please tell the site's operator.")) from error
+
+
+def _encode(spec, backend, audio, video, poster, report, metadata):
     from .media.assemble import write_film
 
     def shot_progress(progress):
@@ -58,6 +77,6 @@ def _encode(spec, backend, audio, video, poster, report):
                         step=progress.step, steps=progress.steps))
 
     write_film(spec, backend, video, audio=audio.track, audio_rate=audio.rate, loudness=audio.loudness,
-               poster_path=poster, on_progress=shot_progress)
+               poster_path=poster, on_progress=shot_progress, extra_metadata=metadata)
     if not poster.exists():
         raise RenderError(_("The film has no frames."))

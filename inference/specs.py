@@ -46,6 +46,16 @@ class ShotSpec:
 
 
 @dataclass
+class ParentFilm:
+    """The film a remix was made from, for its Content Credentials: its id, its title, and its file
+    copied into the render's work folder (None when it has none any more)."""
+
+    film_id: int
+    title: str
+    video: Path | None = None
+
+
+@dataclass
 class FilmSpec:
     film_id: int | None
     title: str
@@ -56,6 +66,7 @@ class FilmSpec:
     width: int = 854
     height: int = 480
     fps: int = 24
+    parent: ParentFilm | None = None  # set for a remix
 
     @property
     def duration(self):

@@ -165,3 +165,17 @@ def world(private_media, alice, bob, carol, befriend):
         alice=alice, bob=bob, carol=carol, dave=dave, erin=erin,
         ally=ally, secret=secret, dee=dee, stock=stock, film=film, link=link,
     )
+
+
+@pytest.fixture
+def site_signing(settings, tmp_path):
+    """This site ("Test Theatre")'s own signing certificate, made in the test's folder."""
+    from inference.media.signing import forget_site_credentials, site_credentials
+
+    settings.SITE_NAME = settings.AIGC_PRODUCER = "Test Theatre"
+    settings.SIGNING_DIR = tmp_path / "signing"
+    settings.SIGNING_CERT = settings.SIGNING_KEY = settings.SIGNING_KEY_PASSWORD = ""
+    settings.C2PA_TRUST_ANCHORS = ""
+    forget_site_credentials()
+    yield site_credentials()
+    forget_site_credentials()

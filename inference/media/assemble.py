@@ -10,7 +10,7 @@ import numpy as np
 
 from inference.backends.base import Backend
 from inference.media.film_writer import FilmWriter, provenance, save_poster
-from inference.media.overlay import draw_label, draw_subtitle
+from inference.media.overlay import draw_label, draw_labels, draw_subtitle
 from inference.specs import FilmSpec, Progress
 
 
@@ -43,10 +43,10 @@ def write_film(film: FilmSpec, backend: Backend, path, *, audio: np.ndarray | No
             for i, frame in enumerate(backend.render_shot(film, shot, on_step=on_step, loudness=shot_loudness)):
                 if subtitles:
                     frame = draw_subtitle(frame, line_at(shot, i / film.fps))
-                frame = draw_label(frame)
                 if poster_frame is None and i == min(film.fps, round(shot.duration * film.fps) // 2):
-                    poster_frame = frame
-                writer.write(frame)
+                    poster_frame = draw_label(frame)  # an image: the corner mark, not the opening label
+                # GB 45438's explicit labels: the opening one in the film's language, the corner mark throughout.
+                writer.write(draw_labels(frame, offset + i / film.fps, film.language))
             offset += shot.duration
     if poster_path and poster_frame is not None:
         save_poster(poster_frame, poster_path)

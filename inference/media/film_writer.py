@@ -14,7 +14,11 @@ import av
 import numpy as np
 from PIL import Image
 
-PROVENANCE_KEYS = ("comment", "description")  # MP4 atoms ©cmt and desc; both read back by ffprobe/PyAV
+PROVENANCE_KEYS = ("comment", "description")  # both read back by ffprobe/PyAV
+# GB 45438's implicit label is a metadata key named AIGC (inference/media/provenance.py). The MP4
+# muxer drops keys it does not know unless use_metadata_tags is set; then every key, these
+# included, is written as a QuickTime `mdta` key in moov/udta/meta, where the label's readers look.
+MOVFLAGS = "+faststart+use_metadata_tags"
 AAC_FRAME = 1024  # samples per AAC frame
 
 
@@ -66,7 +70,7 @@ class FilmWriter:
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._container = av.open(str(self._tmp_path), mode="w", format="mp4",
-                                  options={"movflags": "+faststart"})
+                                  options={"movflags": MOVFLAGS})
         self._open_streams()
         return self
 
@@ -77,6 +81,8 @@ class FilmWriter:
             container.metadata[key] = text
         if self.metadata.get("title"):
             container.metadata["title"] = str(self.metadata["title"])
+        if isinstance(self.metadata.get("AIGC"), dict):  # the implicit label: a flat JSON object
+            container.metadata["AIGC"] = json.dumps(self.metadata["AIGC"], ensure_ascii=False, separators=(",", ":"))
         self._video = container.add_stream("libx264", rate=self.fps)
         self._video.width, self._video.height = self.width, self.height
         self._video.pix_fmt = "yuv420p"

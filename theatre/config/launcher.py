@@ -117,6 +117,7 @@ def run_site():
     try:
         manage("migrate", "--noinput")
         manage("load_stock")
+        manage("signing")  # first start: the site's own signing certificate; else checks the operator's
         manage("collectstatic", "--noinput", "-v", "0")
         for queues in worker_queues():
             processes.append(start_worker(queues))

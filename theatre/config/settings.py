@@ -228,6 +228,22 @@ WAN_VAE_TILING = env_bool("WAN_VAE_TILING", False)
 FILM_MAX_SECONDS = 15.0
 FILM_MAX_SHOTS = 6
 
+# --- Provenance (README: "Provenance in every film") --------------------------------------------
+# Who makes the films: the C2PA manifest and the self-made certificate name the site, and GB 45438's
+# implicit label (the AIGC field) names its producer: the site's name, or the code a registry gave it.
+SITE_NAME = os.environ.get("SITE_NAME", "AI Little Theatre")
+AIGC_PRODUCER = os.environ.get("AIGC_PRODUCER", "") or SITE_NAME
+# The certificate chain (PEM, signing certificate first) and key that sign every film's C2PA
+# manifest. Unset: the site makes a local CA and certificate once in SIGNING_DIR (self-signed).
+SIGNING_CERT = os.environ.get("SIGNING_CERT", "")
+SIGNING_KEY = os.environ.get("SIGNING_KEY", "")
+SIGNING_KEY_PASSWORD = os.environ.get("SIGNING_KEY_PASSWORD", "")
+SIGNING_DIR = VAR_DIR / "signing"
+# Extra CA certificates (PEM) whose signed files /verify/ calls trusted, e.g. the C2PA trust list.
+C2PA_TRUST_ANCHORS = os.environ.get("C2PA_TRUST_ANCHORS", "")
+# /verify/ reads a whole file into memory to check it: uploads larger than this are refused.
+VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", 100 * 1024 * 1024))
+
 # --- Limits and safety (README: "Limits and safety") ---------------------------------------------
 # Rate limits: "COUNT/SECONDS" per client address and, where someone is logged in, per user, kept
 # as counters in the cache (Redis). RATE_LIMITS=off turns them all off (the load test does).
@@ -244,6 +260,7 @@ RATE_LIMITS = {
     "login": env_rate("RATE_LIMIT_LOGIN", "20/300"),  # log-in attempts per address per 5 minutes
     "upload": env_rate("RATE_LIMIT_UPLOAD", "20/3600"),  # avatar clips per user and per address per hour
     "render": env_rate("RATE_LIMIT_RENDER", "20/600"),  # render requests per user and per address per 10 minutes
+    "verify": env_rate("RATE_LIMIT_VERIFY", "30/600"),  # files checked on /verify/ per user and per address per 10 minutes
 }
 RENDERS_AT_ONCE = int(os.environ.get("RENDERS_AT_ONCE", 2))  # a user's films queued or rendering at once
 RENDERS_PER_DAY = int(os.environ.get("RENDERS_PER_DAY", 30))  # render requests per user per 24 hours

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from theatre.web import api
-from theatre.web.views import avatars, films, health, home, media, notifications, studio
+from theatre.web.views import avatars, films, health, home, media, notifications, studio, verify
 
 
 theatre_patterns = [
@@ -48,6 +48,7 @@ theatre_patterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_read, name="notifications_read"),
     path("use-requests/<int:request_id>/<str:answer>/", avatars.use_request_answer, name="use_request"),
+    path("verify/", verify.verify, name="verify"),
 ]
 
 urlpatterns = [

@@ -69,3 +69,25 @@ class ShareLinkForm(forms.Form):
         label=_("Expires after (days)"), required=False, min_value=1, max_value=365,
         help_text=_("Leave empty for a link that works until you revoke it."),
     )
+
+
+class VerifyForm(forms.Form):
+    """/verify/: a file to upload, or the address of a film of this site."""
+
+    file = forms.FileField(label=_("A file"), required=False,
+                           help_text=_("A video or picture: MP4, MOV, JPEG, PNG or WebP."))
+    url = forms.CharField(label=_("Or the address of a film here"), required=False, max_length=2000,
+                          widget=forms.TextInput(attrs={"placeholder": _("A film's page or share link"), "inputmode": "url"}))
+
+    def __init__(self, *args, upload_too_large=False, limit_mb=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload_too_large, self.limit_mb = upload_too_large, limit_mb
+
+    def clean(self):
+        data = super().clean()
+        if self.upload_too_large:  # the upload handler stopped reading: say why the file is missing
+            raise forms.ValidationError(_("The file is too big to check here: the limit is %(mb)d MB."),
+                                        params={"mb": self.limit_mb}, code="too_large")
+        if not data.get("file") and not (data.get("url") or "").strip():
+            raise forms.ValidationError(_("Choose a file, or paste the address of a film on this site."), code="empty")
+        return data

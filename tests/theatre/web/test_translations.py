@@ -96,7 +96,7 @@ def test_the_journey_pages_have_no_english_ui_text_in_chinese(journey, alice, bo
     ally, film, link, draft = journey["ally"], journey["film"], journey["link"], journey["draft"]
     pages = [
         (None, "/"), (None, "/templates/"), (None, "/accounts/signup/"), (None, "/accounts/login/"),
-        (None, link.get_absolute_url()),
+        (None, link.get_absolute_url()), (None, "/verify/"),
         (alice, "/"), (alice, "/templates/"), (alice, "/avatars/"), (alice, "/avatars/new/"),
         (alice, ally.get_absolute_url()), (alice, "/accounts/friends/"), (alice, f"/films/{draft.pk}/edit/"),
         (alice, film.get_absolute_url()), (alice, "/films/"),
@@ -131,3 +131,22 @@ def test_the_chinese_catalog_is_complete_and_passes_msgfmt_check():
         pytest.skip("msgfmt (gettext) is not installed")
     result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(LOCALE / "django.po")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_verify_pages_answers_have_no_english_ui_text_in_chinese(db, site_signing, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.provenance import signed_film, tampered, write_plain_film
+
+    english = english_ui_strings()
+    here, _stamp = signed_film(tmp_path / "here.mp4", site_signing)
+    files = [here.read_bytes(), tampered(here.read_bytes()), write_plain_film(tmp_path / "plain.mp4").read_bytes(), b"junk"]
+    problems = {}
+    for number, data in enumerate(files):
+        response = client_for(None).post("/verify/", {"file": SimpleUploadedFile("f.mp4", data), "url": ""})
+        assert response.status_code == 200 and b'id="verdict"' in response.content
+        # "AI Little Theatre" there is the software's name as the file's manifest states it: data, not UI.
+        found = [text for text in untranslated(response.content.decode(), english) if text != "AI Little Theatre"]
+        if found:
+            problems[number] = found
+    assert problems == {}
