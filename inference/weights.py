@@ -205,6 +205,19 @@ def _backend_state(setting):
     return "tiny" if chosen == "tiny" else "ok"
 
 
+@lru_cache(maxsize=4)
+def backend_speaks(setting=None):
+    """Whether the backend films are rendered with here makes their sound (h3, tiny-h3); cached
+    like _backend_state, since it may import torch to look for CUDA."""
+    from inference.backends import REGISTRY, BackendUnavailable, choose_backend
+
+    try:
+        return REGISTRY[choose_backend(setting or settings.THEATRE_BACKEND)].speaks
+    except BackendUnavailable:
+        return False
+
+
 def forget_backend_state():
     """For tests and after fetch_weights in a long-lived process."""
     _backend_state.cache_clear()
+    backend_speaks.cache_clear()
