@@ -194,10 +194,10 @@ def cast_notice(speaking_names: list[str], language: str = "en") -> str:
     extra = speaking_names[MAX_VIDEOS:]
     if not extra:
         return ""
+    # Each of the 3 clips brings its soundtrack, which fills the model's 3 audio references too.
     return _("MiniMax-H3 copies the look and voice of at most %(limit)d speaking stars from their clips. "
-             "%(names)s will be shown from their pictures and, while the model's 3 voice slots last, keep "
-             "their own voice; otherwise they speak in a voice the model makes up.") % {
-        "limit": MAX_VIDEOS, "names": ", ".join(extra)}
+             "%(names)s will be shown from their pictures and speak in a voice the model makes up.") % {
+            "limit": MAX_VIDEOS, "names": "、".join(extra) if language.startswith("zh") else ", ".join(extra)}
 
 
 # --- timing ----------------------------------------------------------------------------------------
@@ -398,6 +398,9 @@ def load_pipeline(source, *, device: str | None = None, cpu_offload: bool = Fals
     import torch
     from diffusers.modular_pipelines import ComponentsManager, MiniMaxH3ModularPipeline
 
+    # A saved tiny pipeline names its processor by our module path, which diffusers resolves only
+    # from modules already imported; harmless for the released folder.
+    import inference.backends.h3_tiny_processor  # noqa: F401
     from inference.backends.h3_tiny import ref2va_blocks
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -405,7 +408,7 @@ def load_pipeline(source, *, device: str | None = None, cpu_offload: bool = Fals
     manager = ComponentsManager() if cpu_offload and device.startswith("cuda") else None
     pipe = MiniMaxH3ModularPipeline(blocks=ref2va_blocks(), pretrained_model_name_or_path=str(source),
                                     components_manager=manager, local_files_only=True)
-    pipe.load_components(torch_dtype=dtype, local_files_only=True)
+    pipe.load_components(dtype=dtype, local_files_only=True)
     if manager is not None:
         manager.enable_auto_cpu_offload(device=device)
     else:
