@@ -357,8 +357,10 @@ class H3Backend(Backend):
             num_inference_steps=self.steps,
             # One seed per film, on the CPU generator: the same film draws the same noise on any card.
             generator=torch.Generator("cpu").manual_seed(film.seed),
-            output_type="np", step_callback=step_callback)
-        frames = np.asarray(state.get("videos")[0])
+            # "pt" keeps the decoded video where the VAE left it (the GPU): a 15 s film at the model's
+            # canvas is 4 GB of floats, so frames are turned into bytes one at a time as they stream.
+            output_type="pt", step_callback=step_callback)
+        frames = state.get("videos")[0]  # (frames, 3, height, width) floats in 0..1
         audio = state.get("audio")[0]
         audio = audio.float().cpu().numpy() if hasattr(audio, "cpu") else np.asarray(audio, dtype=np.float32)
         rate = int(state.get("sampling_rate") or self.audio_rate)
@@ -385,8 +387,14 @@ def _film_frames(frames, film, total):
     """The generated 24 fps frames at the film's fps and size (downscaled, letterboxed if needed)."""
     for index in range(total):
         source = min(round(index / film.fps * NATIVE_FPS), len(frames) - 1)
-        frame = (np.clip(frames[source], 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
-        yield fit_to_frame(frame, film.width, film.height)
+        frame = (frames[source].float().clamp(0.0, 1.0) * 255 + 0.5).to(dtype=_uint8()).permute(1, 2, 0)
+        yield fit_to_frame(frame.cpu().numpy(), film.width, film.height)
+
+
+def _uint8():
+    import torch
+
+    return torch.uint8
 
 
 # --- loading ---------------------------------------------------------------------------------------
