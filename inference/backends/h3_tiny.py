@@ -157,7 +157,7 @@ def build_video_vae(seed: int = 0):
 
     torch.manual_seed(seed)
     return AutoencoderKLMiniMaxH3(
-        latent_channels=4, block_out_channels=(8, 8, 8, 8), layers_per_block=1,
+        latent_channels=4, block_out_channels=(4, 4, 8, 8), layers_per_block=1,
         spatial_downsample_factors=(2, 2, 2, 2), temporal_downsample_factors=(1, 2, 2, 1),
         norm_num_groups=4, decoder_num_layers=1, decoder_num_attention_heads=2,
         decoder_attention_head_dim=8, decoder_num_register_tokens=1, decoder_ffn_mult=2,
@@ -300,7 +300,7 @@ def load_h3_pipeline(source, *, torch_dtype=None, device=None, local_files_only:
     import inference.backends.h3_tiny_processor  # noqa: F401
     pipe = MiniMaxH3ModularPipeline(blocks=ref2va_blocks(), pretrained_model_name_or_path=str(source),
                                     local_files_only=local_files_only)
-    pipe.load_components(torch_dtype=torch_dtype or torch.float32, local_files_only=local_files_only)
+    pipe.load_components(dtype=torch_dtype or torch.float32, local_files_only=local_files_only)
     if device is not None:
         pipe.to(device)
     pipe.set_progress_bar_config(disable=True)

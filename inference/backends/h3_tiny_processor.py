@@ -103,7 +103,7 @@ class TinyQwen3VLProcessor(Qwen3VLProcessor):
     @classmethod
     def _get_arguments_from_pretrained(cls, pretrained_model_name_or_path, processor_dict=None, **kwargs):
         processor_dict = processor_dict or {}
-        kwargs.pop("subfolder", None)
+        # diffusers passes the pipeline folder plus subfolder="processor"; the tokenizer files are there
         tokenizer = Qwen2TokenizerFast.from_pretrained(pretrained_model_name_or_path, **kwargs)
         image_settings = dict(processor_dict.get("image_processor") or {})
         video_settings = dict(processor_dict.get("video_processor") or {})
