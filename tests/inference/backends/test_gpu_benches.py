@@ -63,3 +63,23 @@ def test_gpu_h3_measures_a_film_through_the_real_blocks_on_the_tiny_components(m
     assert result["steps"] == 2 and result["step"] > 0 and result["video_decode"] > 0
     assert result["video_shape"] == (1, 3, 124, 32, 64)  # the decoded film at the canvas
     assert result["audio_shape"][0] == 2  # stereo, one batch item per channel
+def test_gpu_wan_dry_run_prints_the_released_sizes(monkeypatch, capsys):
+    run_main(load_bench("gpu_wan"), monkeypatch, "--random-weights", "--dry-run")
+    out = capsys.readouterr().out
+    assert "transformer: 30 layers" in out and "1536 wide" in out
+    assert "text encoder: UMT5" in out
+
+
+def test_gpu_wan_random_weights_assembles_the_real_pipeline_and_backend(monkeypatch):
+    from diffusers import UniPCMultistepScheduler, WanVACEPipeline
+
+    from inference.backends.tiny import build_tiny_pipeline
+    from inference.backends.wan import WanBackend
+
+    bench = load_bench("gpu_wan")
+    tiny = build_tiny_pipeline(seed=0)  # stands in for the full-size models, which need a GPU
+    monkeypatch.setattr(bench, "random_models", lambda device: (tiny.transformer, tiny.text_encoder, tiny.vae))
+    backend = bench.random_backend(steps=4)
+    assert isinstance(backend, WanBackend) and isinstance(backend.pipeline, WanVACEPipeline)
+    assert isinstance(backend.pipeline.scheduler, UniPCMultistepScheduler) and backend.steps == 4
+    assert "random weights" in backend.model
