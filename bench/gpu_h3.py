@@ -135,21 +135,31 @@ def dry_run(args):
               f"audio (2, 32, {rows['target_audio'] // 2})")
 
 
-def random_models(device):
+def mixed_precision(model):
+    """bf16, except the parameters `_keep_in_fp32_modules` names, matched as diffusers'
+    from_pretrained(dtype=torch.bfloat16) matches them: against the dotted parts of a parameter's name."""
+    import torch
+
+    model.to(torch.bfloat16)
+    keep = model._keep_in_fp32_modules or []
+    for name, parameter in model.named_parameters():
+        if any(part in name.split(".") for part in keep):
+            parameter.data = parameter.data.float()
+    return model
+
+
+def random_models(device, transformer_config=None, vae_config=None, audio_vae_config=None):
     """The released architectures with random weights, in the dtypes the released checkpoint loads in:
-    the transformer bf16 except its fp32-pinned modules, the video VAE's decoder bf16, the audio VAE fp32."""
+    the transformer bf16 except its fp32-pinned modules, the video VAE's decoder bf16, the audio VAE fp32.
+    The configs default to the released ones (the classes' defaults); the test passes tiny ones."""
     import torch
     from diffusers import AutoencoderKLMiniMaxH3, AutoencoderKLMiniMaxH3Audio, MiniMaxH3Transformer3DModel
     from diffusers.models.transformers.transformer_minimax_h3 import MiniMaxH3RotaryPosEmbed
 
     with torch.device("meta"):
-        transformer = MiniMaxH3Transformer3DModel()
+        transformer = MiniMaxH3Transformer3DModel(**(transformer_config or {}))
     # 33 B parameters: built on meta and materialised once in bf16 (an fp32 build would need 130 GB)
-    transformer = transformer.to_empty(device=device).to(torch.bfloat16)
-    keep = MiniMaxH3Transformer3DModel._keep_in_fp32_modules
-    for name, module in transformer.named_modules():
-        if any(part in name.split(".") for part in keep):
-            module.float()
+    transformer = mixed_precision(transformer.to_empty(device=device))
     with torch.no_grad():
         for name, parameter in transformer.named_parameters():
             if parameter.ndim >= 2:
@@ -161,13 +171,10 @@ def random_models(device):
     config = transformer.config
     transformer.rope = MiniMaxH3RotaryPosEmbed(config.rope_freq_dim, config.rope_theta).to(device)  # its buffer
     with torch.device(device):
-        vae = AutoencoderKLMiniMaxH3()
-        audio_vae = AutoencoderKLMiniMaxH3Audio(latents_mean=[0.0] * 32, latents_std=[1.0] * 32)
-    vae.decoder.to(torch.bfloat16)
-    for name, module in vae.decoder.named_modules():
-        if any(part in name for part in AutoencoderKLMiniMaxH3._keep_in_fp32_modules):
-            module.float()
-    return transformer.eval(), vae.eval(), audio_vae.eval()
+        vae = AutoencoderKLMiniMaxH3(**(vae_config or {}))
+        audio_vae = AutoencoderKLMiniMaxH3Audio(**(audio_vae_config or {"latents_mean": [0.0] * 32,
+                                                                        "latents_std": [1.0] * 32}))
+    return transformer.eval(), mixed_precision(vae).eval(), audio_vae.eval()
 
 
 def released_models(folder, device):
@@ -214,7 +221,7 @@ def measure(args, pipe, seconds, device):
     height, width = canvas()
     references, visual, audio = reference_plan(args, num_frames, pipe.vae_latent_channels, pipe.audio_latent_channels)
     text_width = pipe.transformer_ref.config.text_dim
-    dtype = pipe.transformer_ref.dtype
+    dtype = pipe.transformer_ref.context_embedder.weight.dtype  # what the text encoder hands over
     generator = torch.Generator("cpu").manual_seed(0)
     marks = []
 

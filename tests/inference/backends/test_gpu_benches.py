@@ -52,7 +52,15 @@ def test_gpu_h3_measures_a_film_through_the_real_blocks_on_the_tiny_components(m
     monkeypatch.setattr(bench, "canvas", lambda: (32, 64))
     monkeypatch.setattr(bench, "REFERENCE_IMAGE_SIZE", (48, 64))
     tiny = build_tiny_h3_pipeline(seed=0)
-    pipe = bench.denoise_pipeline(tiny.transformer_ref, tiny.vae, tiny.audio_vae)
+
+    def config(model):
+        return {key: value for key, value in model.config.items() if not key.startswith("_")}
+
+    # the random-weights path (meta build, bf16 with the fp32-pinned modules, init, rope) at tiny sizes
+    models = bench.random_models("cpu", config(tiny.transformer_ref), config(tiny.vae), config(tiny.audio_vae))
+    assert models[0].dtype == torch.bfloat16 and models[0].proj_in.weight.dtype == torch.float32
+    assert torch.isfinite(models[0].rope.inv_freq).all()
+    pipe = bench.denoise_pipeline(*models)
     args = SimpleNamespace(text_rows=40, video_refs=1, image_refs=1, audio_refs=1, ref_seconds=2.0, steps=3)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors; see test_h3_tiny_pipeline.one_thread
