@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 pytest.importorskip("diffusers")
+pytestmark = pytest.mark.slow  # the imports and model builds alone take tens of seconds here
 
 import torch  # noqa: E402
 
