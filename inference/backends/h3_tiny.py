@@ -1,6 +1,6 @@
 """A FAKE of the part that cannot run here: the real MiniMaxH3ModularPipeline (diffusers 0.42.1's
 `ref2va` blocks, unchanged) built from tiny randomly initialised components instead of the released
-~120 GB of weights.
+weights (well over 100 GB for the ref2va half).
 
 Everything the blocks run is diffusers' and transformers' own code: reference normalisation, the
 Qwen3-VL presentation (labels, vision blocks), the VAE encodes of every reference, the packed
@@ -17,11 +17,12 @@ What is tiny, and why each piece is what it is:
 - processor: a real `Qwen3VLProcessor` with transformers' `Qwen2VLImageProcessor` (its PIL backend);
   its video processor is `TinyQwen3VLVideoProcessor` below, because transformers'
   `Qwen3VLVideoProcessor` needs torchvision, and the only torchvision wheel this machine can install
-  is a CUDA build that does not load against the CPU torch (on a GPU machine the real one is used);
+  is a CUDA build that does not load against the CPU torch (the real `h3` model, on a GPU machine
+  with torchvision, uses transformers' own processor);
 - video VAE: `AutoencoderKLMiniMaxH3`, x16 spatial / x4 temporal compression like the released one
   (so the `17 * n + 5` frame rule is the real one), 4 latent channels, a 1-layer ViT decoder;
 - audio VAE: `AutoencoderKLMiniMaxH3Audio` at 16 kHz (hop 400, i.e. the model's 40 latents/s),
-  8 latent channels, a BigVGAN decoder with 4 channels at its widest;
+  8 latent channels, a BigVGAN decoder 16 channels wide;
 - transformer: `MiniMaxH3Transformer3DModel` with 2 layers of width 32;
 - schedulers: the real `MiniMaxH3Scheduler` with the released shifts (12 video, 3 audio).
 The pipeline's geometry configs are scaled down with it: canvas short edge 32 (a 16:9 film
@@ -43,12 +44,13 @@ How to call it (the same call the real model takes; see /work/scratch/lead/h3_ap
         ],
         num_frames=124,            # at 24 fps; snapped UP to 17n+5; must be 5..15 s after snapping
         height=32, width=64,       # multiples of pipe.canvas_multiple (32); None -> 16:9 canvas
-        num_inference_steps=2,
+        num_inference_steps=TINY_STEPS + 1,  # sigma grid points: N gives N - 1 transformer passes
         generator=torch.Generator("cpu").manual_seed(seed),
         output_type="np",          # "np" | "pt" | "pil"
         step_callback=fn,          # ours (see install_step_callback): fn(step_index, num_steps)
     )
-    frames = state.get("videos")[0]     # np: (num_frames, H, W, 3) float32 in [0, 1]
+    state.get("num_frames")             # the 17n+5 count actually generated (124 .. 345)
+    frames = state.get("videos")[0]     # np: (num_frames, H, W, 3) float32 in [0, 1], 24 fps
     audio = state.get("audio")[0]       # torch float32 (2, num_samples): stereo
     rate = state.get("sampling_rate")   # pipe.audio_sampling_rate: 16000 tiny, 32000 released
 
@@ -60,6 +62,9 @@ references together, in list order). A prompt refers to characters by those labe
 Audio given at another sample rate than `pipe.audio_sampling_rate` is resampled by diffusers with
 torchaudio, which this project does not install: resample to the pipeline's rate first (PyAV's
 AudioResampler) and pass mono or stereo `(channels, samples)` float32 in [-1, 1].
+
+On the CPU run torch on one thread around a call (torch.set_num_threads(1)): the tensors are tiny,
+and thread fan-out makes a call ~10x slower on shared cores.
 
 Per-step hook (cancel, progress): the modular pipeline has no `callback_on_step_end`; its denoise
 loop is a `LoopSequentialPipelineBlocks` whose sub-blocks run once per step, so
@@ -73,7 +78,7 @@ from pathlib import Path
 
 TINY_SOURCE = "tiny-random-minimax-h3"  # the cache key of the built-in-code pipeline
 TINY_WIDTH, TINY_HEIGHT = 64, 32  # 2:1, the canvas a 16:9 film resolves to at canvas_short_edge 32
-TINY_STEPS = 2
+TINY_STEPS = 2  # transformer passes per film; pass num_inference_steps=TINY_STEPS + 1
 TINY_AUDIO_RATE = 16000
 TINY_CANVAS_SHORT_EDGE = 32
 TINY_REFERENCE_IMAGE_SHORT_EDGE = 32

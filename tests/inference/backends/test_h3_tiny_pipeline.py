@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("diffusers")
+pytestmark = pytest.mark.slow  # the imports and model builds alone take tens of seconds here
 
 import torch  # noqa: E402
 from diffusers.modular_pipelines import MiniMaxH3ModularPipeline  # noqa: E402
