@@ -7,6 +7,7 @@ With random weights the film is noise: these tests check plumbing, not what the 
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # tens of seconds: the tiny pipeline's build and a few calls
 pytest.importorskip("diffusers")
 
 from inference.backends import REGISTRY, RenderCancelled, get_backend, h3  # noqa: E402
