@@ -320,6 +320,30 @@ def load_matte(fileobj) -> MatteClip:
                          face_box=face)
 
 
+def on_checkerboard(rgba: np.ndarray, square: int = 12) -> np.ndarray:
+    """One RGBA frame over a grey checkerboard, as RGB: how a cut-out is usually shown."""
+    height, width = rgba.shape[:2]
+    yy, xx = np.mgrid[0:height, 0:width]
+    board = np.where(((yy // square + xx // square) % 2)[..., None] == 0, 205, 150).astype(np.float32)
+    alpha = rgba[..., 3:].astype(np.float32) / 255.0
+    return (rgba[..., :3] * alpha + board * (1.0 - alpha) + 0.5).astype(np.uint8)
+
+
+def preview_webp(clip: MatteClip, height: int = 200) -> bytes:
+    """A small looped animated WebP of the cut-out over a checkerboard, for the avatar page."""
+    from PIL import Image
+
+    width = max(2, round(clip.rgba.shape[2] * height / clip.rgba.shape[1]))
+    pictures = []
+    for frame in clip.rgba:
+        small = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+        pictures.append(Image.fromarray(on_checkerboard(small, square=max(6, height // 16))))
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, "WEBP", save_all=True, append_images=pictures[1:], loop=0,
+                     duration=round(1000 / max(clip.fps, 1.0)), quality=70, method=4)
+    return buffer.getvalue()
+
+
 def matte_bytes(clip: MatteClip) -> bytes:
     buffer = io.BytesIO()
     save_matte(clip, buffer)
