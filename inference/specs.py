@@ -21,6 +21,8 @@ class CastRef:
     voice_profile: dict = field(default_factory=dict)  # median_pitch_hz, pitch_range_semitones, ...
     voice_sample: Path | None = None  # the avatar's own speech, for cloning backends
     voice_preset: str = ""  # a named voice when the clip had no speech
+    matte: Path | None = None  # the subject matted over the clip's window (inference.media.matte),
+    # npz; None for stock characters and avatars prepared before mattes: the preview uses `crop`
 
 
 @dataclass
