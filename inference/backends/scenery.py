@@ -12,8 +12,10 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 # The first place whose words appear wins; the order puts specific places before general ones.
+# A shot's words naming one of these starts a new scene (plan_sets), so a word must not also be a
+# common verb of stage directions.
 PLACES = (
-    ("beach", ("beach", "sea", "ocean", "shore", "wave", "海", "沙滩", "海边", "浪")),
+    ("beach", ("beach", "sea", "ocean", "shore", "surf", "海", "沙滩", "海边", "浪")),  # not "wave": people wave
     ("forest", ("forest", "tree", "woods", "park", "garden", "森林", "树", "公园", "花园", "林")),
     ("city", ("city", "skyline", "rooftop", "building", "城市", "楼", "天台", "都市")),
     ("street", ("street", "road", "shop", "market", "alley", "街", "路", "商店", "市场", "巷")),
