@@ -19,10 +19,12 @@ from .subject import find_face
 
 OUT_HEIGHT = 320  # the stored matte's height (the renderer scales it to the framing)
 MAX_WIDTH = 480
-WORK_HEIGHT = 160  # segmentation runs at half size: GrabCut's cost grows with the pixel count
+WORK_HEIGHT = 320  # segmentation at full size; only one GrabCut runs, on one frame
 MAX_FPS = 15.0  # enough for a preview's idle motion and lip flaps, and keeps the file small
 GRABCUT_ITERATIONS = 3
 JPEG_QUALITY = 90
+MEDIAN_FRAMES = 24  # the background model needs no more samples than this
+MIN_FACE_SHARE = 0.15  # of the matte's width
 
 __all__ = ["MatteClip", "MatteError", "compute_matte", "load_matte", "save_matte", "MAX_FPS"]
 
@@ -60,11 +62,9 @@ def compute_matte(frames: list[np.ndarray], fps: float, audio: np.ndarray | None
     region = [f[y0:y1, x0:x1] for f in frames]
     out = np.stack([cv2.resize(r, (out_w, out_h), interpolation=cv2.INTER_AREA) for r in region])
     work = np.stack([cv2.resize(r, (work_w, work_h), interpolation=cv2.INTER_AREA) for r in region])
-    border = _frame_border_colours(frames, (x0, y0, x1, y1))
     face = _face_in(out)
     face_work = None if face is None else _scale_box(face, work_w / out_w, work_h / out_h)
-    masks = _segment(work, border, face_work)
-    alpha = _smooth_alpha(masks, (out_w, out_h))
+    alpha = _to_alpha(_segment(work, face_work), (out_w, out_h))
     rgba = np.concatenate([out, alpha[..., None]], axis=3)
     energy = _energy(out, alpha, fps, face, audio, sample_rate)
     return MatteClip(rgba=rgba, fps=float(fps), energy=energy, face_box=face)
@@ -95,12 +95,14 @@ def _scale_box(box, sx, sy):
 
 
 def _face_in(out: np.ndarray):
-    """A face seen in at least two of a few spread frames, as the median box in rgba pixels."""
+    """A face seen in at least two of three spread frames, as the median box in rgba pixels. A
+    small "face" is more often a pattern in the background than the subject: faces in avatar
+    crops are large."""
     height, width = out.shape[1:3]
     boxes = []
-    for index in np.linspace(0, len(out) - 1, num=min(5, len(out))).round().astype(int):
+    for index in np.linspace(0, len(out) - 1, num=min(3, len(out))).round().astype(int):
         face = find_face(out[index])
-        if face is not None:
+        if face is not None and face[2] - face[0] >= MIN_FACE_SHARE:
             boxes.append((face[0] * width, face[1] * height, face[2] * width, face[3] * height))
     if len(boxes) < min(2, len(out)):
         return None
@@ -110,142 +112,208 @@ def _face_in(out: np.ndarray):
 
 # --- segmentation --------------------------------------------------------------------------------
 
-def _frame_border_colours(frames, region) -> np.ndarray:
-    """Lab colours of the whole frame's outer strip (a few frames): what the background looks like
-    where the subject is least likely to be."""
-    samples = []
-    for frame in frames[:: max(1, len(frames) // 4)]:
-        small = cv2.resize(frame, (64, max(8, round(64 * frame.shape[0] / frame.shape[1]))),
-                           interpolation=cv2.INTER_AREA)
-        lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
-        samples += [lab[:3].reshape(-1, 3), lab[:, :3].reshape(-1, 3), lab[:, -3:].reshape(-1, 3)]
-    return np.concatenate(samples)
+def _segment(work: np.ndarray, face) -> np.ndarray:
+    """A 0/1 mask per frame at work size.
 
-
-def _segment(work: np.ndarray, border_lab: np.ndarray, face) -> np.ndarray:
-    """A 0/1 mask per frame at work size."""
+    Two kinds of evidence, each where it can be trusted. Where the subject moves, the clip shows
+    the background behind it in other frames: the temporal median of the frames (re-estimated
+    without the pixels that moved) is that background, and a pixel that differs from it is the
+    subject. Where nothing ever moves, the median is whatever stands there, subject or not: a
+    GrabCut of one frame, seeded by what moves next to it, by a face, and by the frame's border,
+    says which of those still parts belong to the subject.
+    """
     count, height, width = work.shape[:3]
-    lab = np.stack([cv2.cvtColor(cv2.GaussianBlur(f, (3, 3), 0), cv2.COLOR_RGB2LAB) for f in work]
+    shifts = _shake(work)
+    steady = np.stack([_shift(f, -dx, -dy) for f, (dx, dy) in zip(work, shifts)])
+    lab = np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2LAB) for f in steady]
                    ).astype(np.float32)
-    moving = _moving(lab)
-    saliency = _saliency(lab, border_lab)
-    static = float(moving.mean()) < 0.004  # almost nothing moves: colour contrast must do it
-    strip = max(1, round(0.03 * min(height, width)))
-    border = np.zeros((height, width), bool)
-    border[:strip], border[:, :strip], border[:, -strip:] = True, True, True
-    border[-strip:] = True
-    keep_out = _face_column(face, (height, width)) if face is not None else np.zeros_like(border)
+    moving, background = _moving(lab)
+    often = cv2.dilate((moving.mean(axis=0) > 0.04).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    keyframe = count // 2
+    still = _still_subject(steady[keyframe], moving, face) & ~often
     masks = np.zeros((count, height, width), np.uint8)
     for index in range(count):
-        seeds = _seeds(moving[index], saliency, border & ~keep_out, face, static)
-        masks[index] = _grabcut(work[index], seeds)
-    return masks
+        mask = ((moving[index] & often) | still).astype(np.uint8)
+        masks[index] = _main_parts(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)))
+    # A 3-frame majority vote against flicker: unlike an average it leaves no ghost edges behind
+    # a subject that moves.
+    padded = np.concatenate([masks[:1], masks, masks[-1:]])
+    masks = ((padded[:-2] + padded[1:-1] + padded[2:]) >= 2).astype(np.uint8)
+    alphas = np.empty((count, height, width), np.float32)
+    for index in range(count):
+        soft = _soft_edges(lab[index], background, masks[index], often & ~still)
+        alphas[index] = _shift(soft, *shifts[index])
+    return alphas
+
+
+def _soft_edges(lab: np.ndarray, background: np.ndarray, mask: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Fractional alpha on a thin band along the mask's edge, where the background behind is
+    `known`: a pixel there mixes the subject's colour F (the mean of the subject just inside)
+    with the background's B, and alpha is how far it lies from B towards F."""
+    kernel = np.ones((3, 3), np.uint8)
+    inside = cv2.erode(mask, kernel, iterations=2).astype(np.float32)
+    band = (cv2.dilate(mask, kernel, iterations=2) > 0) & ~(inside > 0) & known
+    alpha = mask.astype(np.float32)
+    if not band.any():
+        return cv2.GaussianBlur(alpha, (0, 0), 0.7)
+    weight = cv2.blur(inside, (9, 9))
+    subject = cv2.blur(lab * inside[..., None], (9, 9)) / np.maximum(weight, 1e-3)[..., None]
+    towards = subject - background
+    length = np.sum(towards * towards, axis=2)
+    mixed = np.sum((lab - background) * towards, axis=2) / np.maximum(length, 1e-3)
+    usable = band & (weight > 0.05) & (length > 400.0)  # F and B must differ to tell a mix apart
+    alpha[usable] = np.clip(mixed[usable], 0.0, 1.0)
+    soft = cv2.GaussianBlur(alpha, (0, 0), 0.7)
+    soft[usable] = alpha[usable]
+    return soft
+
+
+def _shake(work: np.ndarray) -> list[tuple[float, float]]:
+    """Each frame's shift from the middle one (a hand-held camera), by phase correlation of the
+    outer ring of the picture only: the subject, in the middle, moves on its own."""
+    height, width = work.shape[1:3]
+    ring = np.ones((height, width), bool)
+    ring[round(0.2 * height): round(0.8 * height), round(0.2 * width): round(0.8 * width)] = False
+    gray = []
+    for frame in work:
+        image = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        image[~ring] = float(image[ring].mean())
+        gray.append(image)
+    window = cv2.createHanningWindow((width, height), cv2.CV_32F)
+    reference, limit = gray[len(gray) // 2], 0.05 * min(height, width)
+    shifts = []
+    for image in gray:
+        (dx, dy), response = cv2.phaseCorrelate(reference, image, window)
+        # A weak peak or a big jump is not a hand's shake: keep that frame where it is.
+        shaken = response > 0.2 and 0.5 <= max(abs(dx), abs(dy)) <= limit
+        shifts.append((dx, dy) if shaken else (0.0, 0.0))
+    return shifts
+
+
+def _shift(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    if dx == 0 and dy == 0:
+        return image
+    matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+    return cv2.warpAffine(image, matrix, image.shape[1::-1], flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
 
 
 def _moving(lab: np.ndarray) -> np.ndarray:
-    """Per frame, pixels that differ from the clip's background (its temporal median, re-estimated
-    once without the pixels that moved, so a subject that lingers does not become background)."""
-    background = np.median(lab, axis=0)
+    """Per frame, pixels that differ from the clip's background: the temporal median, estimated
+    again without the pixels that differed from the first one, so a subject that lingers over a
+    spot for a while does not become background there."""
+    sample = lab[np.linspace(0, len(lab) - 1, num=min(len(lab), MEDIAN_FRAMES)).round().astype(int)]
+    background = np.median(sample, axis=0)
     distance = np.linalg.norm(lab - background, axis=3)
-    threshold = max(10.0, 4.0 * float(np.median(distance)))
+    threshold = max(12.0, 4.0 * float(np.median(distance)))
     moving = distance > threshold
-    held = np.where(moving[..., None], np.nan, lab)
-    refined = np.nanmedian(held, axis=0) if moving.any() else background
-    refined = np.where(np.isnan(refined), background, refined)
-    distance = np.linalg.norm(lab - refined, axis=3)
-    moving = distance > threshold
+    if moving.any():
+        background = _median_where_still(sample, np.linalg.norm(sample - background, axis=3) > threshold,
+                                         background)
+        distance = np.linalg.norm(lab - background, axis=3)
+        moving = distance > threshold
     kernel = np.ones((3, 3), np.uint8)
-    return np.stack([cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0 for m in moving])
+    opened = np.stack([cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0 for m in moving])
+    return opened, background.astype(np.float32)
 
 
-def _saliency(lab: np.ndarray, border_lab: np.ndarray) -> np.ndarray:
-    """Pixels of the clip's middle frame whose colour is far from every common border colour."""
-    middle = lab[len(lab) // 2].reshape(-1, 3)
-    samples = border_lab[np.random.default_rng(0).permutation(len(border_lab))[:400]]
-    nearest = np.full(len(middle), np.inf, np.float32)
-    for start in range(0, len(samples), 100):
-        d = np.linalg.norm(middle[:, None, :] - samples[None, start:start + 100], axis=2)
-        nearest = np.minimum(nearest, d.min(axis=1))
-    far = nearest.reshape(lab.shape[1:3])
-    threshold = max(18.0, float(np.percentile(far, 60)))
-    return far > threshold
+def _median_where_still(sample, moved, fallback) -> np.ndarray:
+    """Per pixel, the median of the samples where it did not move (the fallback where it always
+    did): a sort along time with the moved samples pushed to the end."""
+    held = np.where(moved[..., None], np.inf, sample)
+    held.sort(axis=0)
+    count = (~moved).sum(axis=0)
+    middle = np.maximum(count - 1, 0) // 2
+    median = np.take_along_axis(held, middle[None, ..., None].repeat(3, axis=3), axis=0)[0]
+    return np.where((count > 0)[..., None], median, fallback).astype(np.float32)
 
 
-def _face_column(face, shape) -> np.ndarray:
-    """The face and the body below it, which may run out of the picture at the bottom."""
-    height, width = shape
-    x0, y0, x1, y1 = face
-    pad = round(0.6 * (x1 - x0))
-    column = np.zeros(shape, bool)
-    column[max(0, y0):, max(0, x0 - pad): min(width, x1 + pad)] = True
-    return column
-
-
-def _seeds(moving, saliency, border, face, static) -> np.ndarray:
-    height, width = moving.shape
+def _still_subject(image: np.ndarray, moving: np.ndarray, face) -> np.ndarray:
+    """The subject in one frame by GrabCut: seeded by what moves in the clip, by a face (and the
+    body below it), and by the border as background. With no motion and no face, by colour
+    contrast with the border alone."""
+    height, width = image.shape[:2]
     seeds = np.full((height, width), cv2.GC_PR_BGD, np.uint8)
-    if static:
-        seeds[saliency] = cv2.GC_PR_FGD
-    else:
-        near = cv2.dilate(moving.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-        seeds[near] = cv2.GC_PR_FGD
-        core = cv2.erode(moving.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-        seeds[core] = cv2.GC_FGD
+    motion = moving.mean(axis=0) > 0.04
+    side = max(3, round(0.05 * min(height, width)) | 1)
+    near_motion = cv2.dilate(motion.astype(np.uint8), np.ones((side, side), np.uint8)) > 0
+    moves = motion.mean() > 0.01
+    if moves and face is not None and not near_motion[face[1]:face[3], face[0]:face[2]].any():
+        face = None  # a face far from all that moves is a picture in the background
+    # Where the subject passed but is not now, the median shows the background: sure background.
+    now = moving[len(moving) // 2]
+    now_near = cv2.dilate(now.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    seeds[motion & ~now_near] = cv2.GC_BGD
+    seeds[now_near] = cv2.GC_PR_FGD
+    seeds[cv2.erode(now.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = cv2.GC_FGD
+    strip = max(1, round(0.03 * min(height, width)))
+    border = np.zeros((height, width), bool)
+    border[:strip], border[-strip:], border[:, :strip], border[:, -strip:] = True, True, True, True
     if face is not None:
         x0, y0, x1, y1 = face
         fw, fh = x1 - x0, y1 - y0
-        # Shoulders below the face: likely subject, for the colour model to confirm.
-        seeds[min(height, y1): min(height, y1 + 2 * fh), max(0, x0 - fw // 2): min(width, x1 + fw // 2)] = cv2.GC_PR_FGD
-        seeds[y0 + fh // 6: y1 - fh // 6, x0 + fw // 6: x1 - fw // 6] = cv2.GC_FGD
+        # The body below a face runs on to the bottom edge: likely subject, not border.
+        body = np.zeros_like(border)
+        body[y1:, max(0, x0 - fw // 2): min(width, x1 + fw // 2)] = True
+        seeds[body] = cv2.GC_PR_FGD
+        seeds[y0 + fh // 8: y1 - fh // 8, x0 + fw // 8: x1 - fw // 8] = cv2.GC_FGD
+        border &= ~body
+    if not (seeds == cv2.GC_FGD).any() and not (seeds == cv2.GC_PR_FGD).any():
+        seeds[_contrast(image, border)] = cv2.GC_PR_FGD
     seeds[border & (seeds != cv2.GC_FGD)] = cv2.GC_BGD
-    return seeds
-
-
-def _grabcut(image: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    foreground = np.isin(seeds, (cv2.GC_FGD, cv2.GC_PR_FGD))
-    background = np.isin(seeds, (cv2.GC_BGD, cv2.GC_PR_BGD))
-    if foreground.sum() < 16 or background.sum() < 16:
-        return foreground.astype(np.uint8)  # GrabCut needs samples of both to learn its colours
-    mask = seeds.copy()
+    if (seeds == cv2.GC_PR_FGD).sum() + (seeds == cv2.GC_FGD).sum() < 16:
+        return np.zeros((height, width), bool)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.grabCut(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), mask, None, bgd, fgd, GRABCUT_ITERATIONS,
+    cv2.grabCut(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), seeds, None, bgd, fgd, GRABCUT_ITERATIONS,
                 cv2.GC_INIT_WITH_MASK)
-    result = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.uint8)
-    return _main_parts(result, seeds == cv2.GC_FGD)
+    still = np.isin(seeds, (cv2.GC_FGD, cv2.GC_PR_FGD))
+    if not moves:
+        return still
+    # Still parts of a moving subject touch it where it is (a body under a nodding head); a still
+    # part off on its own is something in the background that looks different.
+    count, labels = cv2.connectedComponents(still.astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[now_near & still])
+    return np.isin(labels, touching[touching > 0])
 
 
-def _main_parts(mask: np.ndarray, core: np.ndarray) -> np.ndarray:
-    """Keep the parts that hold a sure seed (or the largest), and fill small holes."""
+def _contrast(image: np.ndarray, border: np.ndarray) -> np.ndarray:
+    """Pixels whose colour is far from every common colour of the border."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(image, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    samples = lab[border]
+    samples = samples[np.random.default_rng(0).permutation(len(samples))[:256]]
+    flat = lab.reshape(-1, 3)
+    nearest = np.full(len(flat), np.inf, np.float32)
+    for start in range(0, len(samples), 64):
+        d = np.linalg.norm(flat[:, None, :] - samples[None, start:start + 64], axis=2)
+        nearest = np.minimum(nearest, d.min(axis=1))
+    far = nearest.reshape(lab.shape[:2])
+    return far > max(18.0, float(np.percentile(far, 60)))
+
+
+def _main_parts(mask: np.ndarray) -> np.ndarray:
+    """Drop specks (parts under a tenth of the largest), fill holes that do not reach the edge."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
         return mask
-    seeded = np.unique(labels[core & (labels > 0)])
-    if len(seeded) == 0:
-        seeded = [1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
-    largest = max(stats[i, cv2.CC_STAT_AREA] for i in seeded)
-    keep = [i for i in seeded if stats[i, cv2.CC_STAT_AREA] >= 0.05 * largest]
-    kept = np.isin(labels, keep).astype(np.uint8)
-    holes = 1 - kept
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
-    limit = 0.01 * mask.size
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    floor = max(0.1 * float(areas.max()), 0.002 * mask.size)
+    kept = np.isin(labels, 1 + np.flatnonzero(areas >= floor)).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(1 - kept, connectivity=4)
     for index in range(1, count):
         x, y, w, h, area = stats[index]
-        touches = x == 0 or y == 0 or x + w == mask.shape[1] or y + h == mask.shape[0]
-        if not touches and area < limit:
+        if x > 0 and y > 0 and x + w < mask.shape[1] and y + h < mask.shape[0] and area < 0.02 * mask.size:
             kept[labels == index] = 1
     return kept
 
 
-def _smooth_alpha(masks: np.ndarray, size) -> np.ndarray:
-    """uint8 alpha at output size: a 3-frame average against flicker, then soft edges."""
-    padded = np.concatenate([masks[:1], masks, masks[-1:]]).astype(np.float32)
-    averaged = (padded[:-2] + padded[1:-1] + padded[2:]) / 3.0
-    alpha = np.empty((len(masks), size[1], size[0]), np.uint8)
-    for index, soft in enumerate(averaged):
-        big = cv2.resize(soft, size, interpolation=cv2.INTER_LINEAR)
-        big = cv2.GaussianBlur(big, (0, 0), 1.0)
-        alpha[index] = np.clip(big * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return alpha
+def _to_alpha(alphas: np.ndarray, size) -> np.ndarray:
+    """uint8 alpha at the output size."""
+    out = np.empty((len(alphas), size[1], size[0]), np.uint8)
+    for index, soft in enumerate(alphas):
+        if soft.shape[::-1] != tuple(size):
+            soft = cv2.resize(soft, size, interpolation=cv2.INTER_LINEAR)
+        out[index] = np.clip(soft * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return out
 
 
 # --- speaking energy -----------------------------------------------------------------------------
