@@ -134,13 +134,24 @@ def load_subject(ref, film_fps: float = 24.0) -> Subject | None:
             with open(matte, "rb") as handle:
                 clip = load_matte(handle)
             rgba = np.asarray(clip.rgba, np.uint8)
-            if rgba.ndim == 4 and rgba.shape[0] >= 1 and rgba.shape[3] == 4:
+            if rgba.ndim == 4 and rgba.shape[0] >= 1 and rgba.shape[3] == 4 and _holds_its_face(rgba, clip.face_box):
                 motion = acting.clip_motion(rgba, clip.energy, clip.fps, film_fps)
                 return Subject(ref.role_key, Image.fromarray(rgba[0]), rgba, motion, clip.face_box)
+            logger.warning("the matte of %s does not hold its subject; using its picture", ref.role_key)
         except Exception:  # a damaged matte must not stop the render: the picture still works
             logger.warning("could not load the matte of %s; using its picture", ref.role_key, exc_info=True)
     image = load_subject_image(ref)
     return None if image is None else Subject(ref.role_key, image)
+
+
+def _holds_its_face(rgba: np.ndarray, face_box) -> bool:
+    """False for a matte that cut away most of the face it found: showing the picture is better
+    than showing the figure in pieces. Without a face box (pets, objects) it is trusted."""
+    if not face_box:
+        return True
+    x0, y0, x1, y1 = (int(v) for v in face_box)
+    face = rgba[:, max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0), 3]
+    return face.size == 0 or float(face.mean()) / 255.0 >= 0.5
 
 
 def plan_acting(figures: list[Figure], levels: dict, total: int, rng: np.random.Generator) -> None:

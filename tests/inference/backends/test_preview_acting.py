@@ -121,3 +121,16 @@ def test_a_damaged_matte_falls_back_to_the_picture(tmp_path):
     film.cast["me"].matte.write_bytes(b"not a matte")
     plain = make_film(tmp_path, shots=[one_shot("full")], width=160, height=90)
     assert np.array_equal(render(film), render(plain))
+
+
+def test_a_matte_that_lost_its_face_falls_back_to_the_picture(tmp_path):
+    clip = stock_clip(frames=12)
+    x0, y0, x1, y1 = clip.face_box
+    holed = clip.rgba.copy()
+    holed[:, y0:y1, x0:x1, 3] = 0  # the segmentation kept everything but the face
+    broken = type(clip)(rgba=holed, fps=clip.fps, energy=clip.energy, face_box=clip.face_box)
+    film = clip_film(tmp_path, broken, one_shot("full"), width=160, height=90)
+    plain = make_film(tmp_path, shots=[one_shot("full")], width=160, height=90)
+    assert np.array_equal(render(film), render(plain))
+    assert not np.array_equal(render(clip_film(tmp_path, clip, one_shot("full"), width=160, height=90)),
+                              render(plain))
