@@ -72,7 +72,7 @@ class Figure:
 
 class PreviewBackend(Backend):
     name = "preview"
-    model = "preview-animatic-2"
+    model = "preview-animatic-1"
 
     def __init__(self, **_options):
         self._sets = OrderedDict()  # the last few painted sets: shots of one scene share them
