@@ -41,6 +41,10 @@ def one_shot(framing, move="static", roles=("me",), duration=1.0, lines=()):
     return ShotSpec(0, framing, move, "a beach at noon", list(roles), list(lines), duration)
 
 
+FACES = {"robot": (166, 100), "cat": (212, 110), "knight": (178, 92), "grandmother": (192, 96),
+         "dragon": (164, 100), "astronaut": (174, 88)}  # face centre y and size, in 512 px frames
+
+
 @lru_cache(maxsize=8)
 def stock_clip(key="robot", *, frames=40, height=160, fps=24.0, speaking_from=None, drift=0.6):
     """A MatteClip made without any computation: a stock character (drawn with its own alpha) that
@@ -66,7 +70,9 @@ def stock_clip(key="robot", *, frames=40, height=160, fps=24.0, speaking_from=No
         moved.paste(image, (round(drift * k), 0))
         rgba.append(np.asarray(moved.resize((height, height), Image.Resampling.BILINEAR, reducing_gap=2.0)))
         energy.append(1.0 if talking else 0.0)
-    face = tuple(round(v * scale) for v in (196, 110, 316, 230))
+    cy, size = FACES[key]  # where theatre/stock/characters.py draws each character's face
+    face = tuple(round(v * scale) for v in (256 - 0.6 * size, cy - 0.55 * size, 256 + 0.6 * size + drift * frames,
+                                            cy + 0.7 * size))
     return MatteClip(rgba=np.stack(rgba), fps=fps, energy=np.asarray(energy, np.float32), face_box=face)
 
 
