@@ -23,6 +23,7 @@ class ClipMotion:
     energy: np.ndarray  # (T,) 0..1
     stride: int  # clip frames per shot frame (1 unless the clip is much faster than the film)
     speed: float = 1.0  # below 1 for a clip slower than the film: idle frames are held this long
+    fps: float = 0.0  # the clip's own frame rate
 
     @property
     def steps(self) -> np.ndarray:
@@ -57,7 +58,7 @@ def clip_motion(rgba: np.ndarray, energy: np.ndarray | None, clip_fps: float, fi
     if stride >= count:
         stride = 1
     return ClipMotion(distance.astype(np.float32), np.clip(np.asarray(energy, np.float32), 0, 1), stride,
-                      speed=min(1.0, rate / stride))
+                      speed=min(1.0, rate / stride), fps=float(clip_fps or 0.0))
 
 
 def idle_loop(motion: ClipMotion) -> np.ndarray:
@@ -65,7 +66,7 @@ def idle_loop(motion: ClipMotion) -> np.ndarray:
     than the clip's largest neighbouring step. It uses the clip's longest quiet stretch (when that
     is a third of the clip or more; a silent figure should not mouth words), as a forward loop when
     two of its frames half the stretch apart are as alike as a typical step, else there and back."""
-    low, high = quiet_stretch(motion.energy)
+    low, high = quiet_stretch(motion.energy, motion.fps)
     stride = motion.stride
     if high - low <= stride:
         return np.arange(low, high, dtype=np.int64)[:1] if high > low else np.zeros(1, np.int64)
@@ -88,9 +89,9 @@ def idle_loop(motion: ClipMotion) -> np.ndarray:
     return np.concatenate([forward, forward[-2:0:-1]]) if len(forward) > 2 else forward
 
 
-def quiet_stretch(energy: np.ndarray) -> tuple[int, int]:
+def quiet_stretch(energy: np.ndarray, fps: float = 0.0) -> tuple[int, int]:
     """[low, high) of the longest run of frames with energy below 0.3, or the whole clip when no run
-    is a third of it."""
+    is a third of it or a second long (a figure rocking through a shorter stretch looks stuck)."""
     count, best, start = len(energy), (0, 0), None
     for k, quiet in enumerate(list(energy < 0.3) + [False]):
         if quiet and start is None:
@@ -99,7 +100,8 @@ def quiet_stretch(energy: np.ndarray) -> tuple[int, int]:
             best = max(best, (k - start, start))
             start = None
     length, low = best
-    return (low, low + length) if length * 3 >= count and length >= 2 else (0, count)
+    enough = length * 3 >= count or (fps > 0 and length >= fps)
+    return (low, low + length) if enough and length >= 2 else (0, count)
 
 
 def idle_frames(motion: ClipMotion, total: int, offset: int = 0) -> np.ndarray:

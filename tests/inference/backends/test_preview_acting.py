@@ -134,3 +134,17 @@ def test_a_matte_that_lost_its_face_falls_back_to_the_picture(tmp_path):
     assert np.array_equal(render(film), render(plain))
     assert not np.array_equal(render(clip_film(tmp_path, clip, one_shot("full"), width=160, height=90)),
                               render(plain))
+
+
+def test_a_silent_figure_idles_on_the_clips_quiet_frames(tmp_path):
+    clip = stock_clip(frames=48, speaking_from=24)
+    motion = acting.clip_motion(clip.rgba, clip.energy, clip.fps, 24)
+    shown = acting.idle_frames(motion, 120, offset=5)
+    assert clip.energy[shown].max() == 0.0  # it never mouths words while it says nothing
+    assert len(set(shown.tolist())) >= 20
+
+
+def test_a_second_of_quiet_is_enough_to_idle_on():
+    energy = np.array([0.0] * 12 + [0.9] * 24 + [0.0] * 14, np.float32)  # a 12.5 fps clip that talks
+    assert acting.quiet_stretch(energy, fps=12.5) == (36, 50)
+    assert acting.quiet_stretch(energy[:46], fps=12.5) == (0, 46)  # 10 quiet frames: too short, all of it
