@@ -378,7 +378,11 @@ def save_matte(clip: MatteClip, fileobj) -> None:
     (zlib shrinks its flat areas to almost nothing)."""
     encoded = []
     for frame in clip.rgba:
-        ok, data = cv2.imencode(".jpg", cv2.cvtColor(frame[..., :3], cv2.COLOR_RGB2BGR),
+        # Far from the subject the colour is never seen: a flat grey there costs JPEG nothing.
+        # Near it the clip's own colours stay, for the soft edge and against JPEG's ringing.
+        seen = cv2.dilate((frame[..., 3] > 0).astype(np.uint8), np.ones((17, 17), np.uint8)) > 0
+        colour = np.where(seen[..., None], frame[..., :3], np.uint8(128))
+        ok, data = cv2.imencode(".jpg", cv2.cvtColor(colour, cv2.COLOR_RGB2BGR),
                                 [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         if not ok:
             raise MatteError("could not encode a frame")
