@@ -24,7 +24,8 @@ MAX_FPS = 15.0  # enough for a preview's idle motion and lip flaps, and keeps th
 GRABCUT_ITERATIONS = 3
 JPEG_QUALITY = 90
 MEDIAN_FRAMES = 24  # the background model needs no more samples than this
-MIN_FACE_SHARE = 0.15  # of the matte's width
+MIN_FACE_SHARE = 0.15
+MIN_SUBJECT_SHARE = 0.005  # of the matte's pixels, on average: less is no subject at all  # of the matte's width
 
 __all__ = ["MatteClip", "MatteError", "compute_matte", "load_matte", "save_matte", "MAX_FPS"]
 
@@ -65,6 +66,8 @@ def compute_matte(frames: list[np.ndarray], fps: float, audio: np.ndarray | None
     face = _face_in(out)
     face_work = None if face is None else _scale_box(face, work_w / out_w, work_h / out_h)
     alpha = _to_alpha(_segment(work, face_work), (out_w, out_h))
+    if float((alpha >= 128).mean()) < MIN_SUBJECT_SHARE:
+        raise MatteError("no subject found")  # a blank wall, or a picture with nothing that stands out
     rgba = np.concatenate([out, alpha[..., None]], axis=3)
     energy = _energy(out, alpha, fps, face, audio, sample_rate)
     return MatteClip(rgba=rgba, fps=float(fps), energy=energy, face_box=face)
@@ -234,14 +237,19 @@ def _still_subject(image: np.ndarray, moving: np.ndarray, face) -> np.ndarray:
     contrast with the border alone."""
     height, width = image.shape[:2]
     seeds = np.full((height, width), cv2.GC_PR_BGD, np.uint8)
-    motion = moving.mean(axis=0) > 0.04
-    side = max(3, round(0.05 * min(height, width)) | 1)
-    near_motion = cv2.dilate(motion.astype(np.uint8), np.ones((side, side), np.uint8)) > 0
+    # Only solid moving parts count here: a shaky camera or a nodding head leaves thin slivers
+    # of "motion" along every edge, which say nothing about where the background shows.
+    side = max(5, round(0.02 * min(height, width)) | 1)
+    solid = np.stack([cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, np.ones((side, side), np.uint8)) > 0
+                      for m in moving])
+    motion = solid.mean(axis=0) > 0.04
+    wide = max(3, round(0.05 * min(height, width)) | 1)
+    near_motion = cv2.dilate(motion.astype(np.uint8), np.ones((wide, wide), np.uint8)) > 0
     moves = motion.mean() > 0.01
     if moves and face is not None and not near_motion[face[1]:face[3], face[0]:face[2]].any():
         face = None  # a face far from all that moves is a picture in the background
     # Where the subject passed but is not now, the median shows the background: sure background.
-    now = moving[len(moving) // 2]
+    now = solid[len(solid) // 2]
     now_near = cv2.dilate(now.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     seeds[motion & ~now_near] = cv2.GC_BGD
     seeds[now_near] = cv2.GC_PR_FGD
@@ -252,11 +260,19 @@ def _still_subject(image: np.ndarray, moving: np.ndarray, face) -> np.ndarray:
     if face is not None:
         x0, y0, x1, y1 = face
         fw, fh = x1 - x0, y1 - y0
-        # The body below a face runs on to the bottom edge: likely subject, not border.
-        body = np.zeros_like(border)
-        body[y1:, max(0, x0 - fw // 2): min(width, x1 + fw // 2)] = True
+        # The head around the face (hair), and the shoulders and body below it, which run on to
+        # the bottom edge: likely subject, for the colours to confirm; the border there is not
+        # background.
+        body = np.zeros((height, width), np.uint8)
+        cv2.ellipse(body, ((x0 + x1) // 2, (y0 + y1) // 2 - fh // 8), (round(0.85 * fw), round(0.85 * fh)),
+                    0, 0, 360, 1, -1)
+        shoulders = np.array([[x0, y1], [x1, y1], [x1 + 1.4 * fw, y1 + 1.2 * fh], [x1 + 1.4 * fw, height],
+                              [x0 - 1.4 * fw, height], [x0 - 1.4 * fw, y1 + 1.2 * fh]], np.int32)
+        cv2.fillPoly(body, [shoulders], 1)
+        # Where the subject was seen to move away from, the background is known: that wins.
+        body = (body > 0) & (seeds == cv2.GC_PR_BGD)
         seeds[body] = cv2.GC_PR_FGD
-        seeds[y0 + fh // 8: y1 - fh // 8, x0 + fw // 8: x1 - fw // 8] = cv2.GC_FGD
+        seeds[y0 + fh // 10: y1 - fh // 10, x0 + fw // 10: x1 - fw // 10] = cv2.GC_FGD
         border &= ~body
     if not (seeds == cv2.GC_FGD).any() and not (seeds == cv2.GC_PR_FGD).any():
         seeds[_contrast(image, border)] = cv2.GC_PR_FGD
@@ -362,7 +378,11 @@ def save_matte(clip: MatteClip, fileobj) -> None:
     (zlib shrinks its flat areas to almost nothing)."""
     encoded = []
     for frame in clip.rgba:
-        ok, data = cv2.imencode(".jpg", cv2.cvtColor(frame[..., :3], cv2.COLOR_RGB2BGR),
+        # Far from the subject the colour is never seen: a flat grey there costs JPEG nothing.
+        # Near it the clip's own colours stay, for the soft edge and against JPEG's ringing.
+        seen = cv2.dilate((frame[..., 3] > 0).astype(np.uint8), np.ones((17, 17), np.uint8)) > 0
+        colour = np.where(seen[..., None], frame[..., :3], np.uint8(128))
+        ok, data = cv2.imencode(".jpg", cv2.cvtColor(colour, cv2.COLOR_RGB2BGR),
                                 [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         if not ok:
             raise MatteError("could not encode a frame")
