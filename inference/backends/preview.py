@@ -76,7 +76,7 @@ class PreviewBackend(Backend):
 
     def __init__(self, **_options):
         self._sets = OrderedDict()  # the last few painted sets: shots of one scene share them
-        self._subjects = {}  # role key -> (matte path, Subject), loaded once per film
+        self._subjects = {}  # role key -> (what it was loaded from, Subject): once per film
 
     def render_shot(self, film, shot, *, on_step=None, loudness=None):
         width, height, fps = film.width, film.height, film.fps
@@ -88,14 +88,13 @@ class PreviewBackend(Backend):
         loudness = loudness or _loudness_from_lines(shot)
         total = frame_count(film, shot)
         times = np.arange(total) / fps
-        plan_acting(figures, {f.role_key: np.array([loudness(f.role_key, t) for t in times], np.float32)
-                              for f in figures if f.speaks},
-                    total, np.random.default_rng([film.seed, position, 7]))
+        # The whole shot's loudness up front: a clip figure's frames are chosen for the shot at once.
+        levels = {f.role_key: np.array([loudness(f.role_key, t) for t in times], np.float32)
+                  for f in figures if f.speaks}
+        plan_acting(figures, levels, total, np.random.default_rng([film.seed, position, 7]))
         for i in range(total):
-            t = times[i]
-            still_levels = {f.role_key: loudness(f.role_key, t) for f in figures if f.speaks and f.frames is None}
             frame = compose_frame(stage, figures, camera(shot.camera_move, i / max(total - 1, 1)),
-                                  still_levels, width, height, i)
+                                  {key: float(values[i]) for key, values in levels.items()}, width, height, i)
             frame.paste(caption, (round(height * 0.025), round(height * 0.025)), caption)
             if on_step:
                 on_step(i + 1, total)
