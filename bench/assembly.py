@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from inference.backends.scenery import paint_set  # noqa: E402
+from inference.backends.scenery import paint_set, plan_sets  # noqa: E402
 from inference.media.film_writer import FilmWriter, provenance  # noqa: E402
 from inference.media.overlay import draw_label  # noqa: E402
 
@@ -31,7 +31,7 @@ CRF, PRESET = 23, "veryfast"
 def make_frames():
     """360 frames of a painted set the camera pans across, with the label: like a preview film."""
     rng = np.random.default_rng(0)
-    stage = np.asarray(paint_set("a city street at night 夜 窗", WIDTH * 2, HEIGHT, rng))
+    stage = np.asarray(paint_set(plan_sets("", ["a city street at night 夜 窗"])[0], WIDTH * 2, HEIGHT, rng))
     count = FPS * SECONDS
     frames = []
     for i in range(count):

@@ -79,6 +79,7 @@ def cast_ref(role, avatar, folder):
         voice_profile=avatar.voice_profile or {},
         voice_sample=fetch(avatar.voice_sample, folder / "voice") if avatar.voice_sample else None,
         voice_preset=avatar.voice_preset, clip=clip, clip_window=window,
+        matte=fetch(avatar.matte, folder / "matte") if avatar.matte else None,
     )
 
 

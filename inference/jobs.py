@@ -36,8 +36,10 @@ def prepare_avatar(avatar_id):
     try:
         with local_copy(avatar.clip) as path:
             prepared = prepare_clip(path, avatar.kind)
+            matte = _matte_of(avatar, path, prepared.window, prepared.crop_box)
         profile, preset, wav = _voice_of(avatar, prepared)
         store_prepared(avatar, prepared, profile, preset, wav)
+        _keep_matte(avatar, matte)
     except ClipError as error:
         _fail_avatar(avatar, str(error))
         return
@@ -48,6 +50,60 @@ def prepare_avatar(avatar_id):
         _fail_avatar(avatar, AVATAR_STORAGE_FULL)
         return
     broadcast(avatar_group(avatar.pk), **avatar_status(avatar))
+
+
+def _matte_of(avatar, path, window, crop_box):
+    """The matte, or None: it is optional, so nothing about it may stop the avatar from being
+    ready (a clip the matte code cannot handle is logged, and the page says there is none)."""
+    from inference.media.ingest import clip_matte
+
+    try:
+        return clip_matte(path, window, crop_box)
+    except Exception:  # noqa: BLE001 - see the docstring: the avatar must not fail for its matte
+        log.exception("avatar %s: no matte could be made", avatar.pk)
+        return None
+
+
+def remake_matte(avatar_id):
+    """Make the matte again for the avatar's current crop (the owner changed it)."""
+    from theatre.models import Avatar, MatteStatus
+    from theatre.services.avatars import local_copy
+
+    avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.READY,
+                                   matte_status=MatteStatus.PENDING).first()
+    if avatar is None or not avatar.clip:
+        return
+    window = avatar.clip_window or [0.0, float(max((f.time for f in avatar.frames.all()), default=0.0)) + 0.5]
+    crop_box = list(avatar.crop_box or [0, 0, 1, 1])
+    with local_copy(avatar.clip) as path:
+        matte = _matte_of(avatar, path, window, crop_box)
+    current = Avatar.objects.filter(pk=avatar.pk).values_list("crop_box", flat=True).first()
+    if current is None or list(current) != crop_box:
+        return  # the crop changed again meanwhile: the job enqueued for that change makes its matte
+    _keep_matte(avatar, matte)
+    broadcast(avatar_group(avatar.pk), **avatar_status(avatar))
+
+
+def _keep_matte(avatar, matte):
+    """Store the matte; when the storage refuses it (a full disk) the avatar is still ready."""
+    from theatre.services.avatars import store_matte
+
+    try:
+        store_matte(avatar, matte)
+    except OSError as error:
+        log.error("avatar %s: the matte could not be stored: %s", avatar.pk, error)
+        store_matte(avatar, None)
+
+
+def matte_job_failed(job, connection, exc_type, exc_value, traceback):
+    """The matte job raised or timed out: say there is no matte rather than 'being made' forever."""
+    from theatre.models import Avatar, MatteStatus
+    from theatre.services.avatars import store_matte
+
+    log.error("matte of avatar %s failed: %s", job.args, exc_value)
+    avatar = Avatar.objects.filter(pk=job.args[0], matte_status=MatteStatus.PENDING).first()
+    if avatar:
+        store_matte(avatar, None)
 
 
 def _voice_of(avatar, prepared):

@@ -30,6 +30,12 @@ def enqueue_avatar_preparation(avatar):
                     timeout=600)
 
 
+def enqueue_matte(avatar):
+    """Redo an avatar's matte (its crop changed) on the avatar queue."""
+    return _enqueue(AVATAR_QUEUE, avatar, "inference.jobs.remake_matte", "inference.jobs.matte_job_failed",
+                    timeout=600)
+
+
 def enqueue_film_render(film):
     return _enqueue(RENDER_QUEUE, film, "inference.jobs.render_film", "inference.jobs.film_job_failed", timeout=1800)
 

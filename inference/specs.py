@@ -25,6 +25,8 @@ class CastRef:
     # a generator that takes a video reference with its sound (h3); set only when the clip has speech.
     clip: Path | None = None
     clip_window: tuple[float, float] | None = None
+    matte: Path | None = None  # the subject matted over the clip's window (inference.media.matte),
+    # npz; None for stock characters and avatars prepared before mattes: the preview uses `crop`
 
     @property
     def has_speech(self) -> bool:

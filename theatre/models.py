@@ -18,6 +18,14 @@ class AvatarKind(models.TextChoices):
     OBJECT = "object", _("object")
 
 
+class MatteStatus(models.TextChoices):
+    """The avatar's cut-out: optional, so an avatar without one is still ready to cast."""
+    NONE = "", _("Not made")
+    PENDING = "pending", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be made")
+
+
 class Avatar(models.Model):
     """A digital twin: what a subject looks and sounds like, learnt from a 2-5 s clip."""
 
@@ -46,6 +54,13 @@ class Avatar(models.Model):
     # Box of the subject in the chosen frame, as fractions of its size: [left, top, right, bottom].
     crop_box = models.JSONField(default=list, blank=True)
     voice_sample = models.FileField(upload_to="avatars/voices/", blank=True)
+    # The subject cut out of the clip's chosen window, inside the crop (inference.media.matte's npz:
+    # RGBA frames, their speaking energy, the face box); the preview renderer plays it as the figure.
+    matte = models.FileField(upload_to="avatars/mattes/", blank=True)
+    matte_preview = models.ImageField(upload_to="avatars/mattes/", blank=True)  # looped WebP on a checkerboard
+    matte_status = models.CharField(max_length=10, choices=MatteStatus.choices, blank=True)
+    matte_note = models.CharField(max_length=300, blank=True)  # why there is no matte, for its owner
+    clip_window = models.JSONField(default=list, blank=True)  # [start, end] seconds of the clip in use
     # median_pitch_hz, pitch_range_semitones, speaking_rate_sps, loudness_db, has_speech, ...
     voice_profile = models.JSONField(default=dict, blank=True)
     # The voice used when the clip has no speech, or the one the user picked instead.

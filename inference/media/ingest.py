@@ -20,7 +20,7 @@ LONG_SIDE = 512
 SAMPLES_PER_SECOND = 4  # 30 s at most, so at most 120 small frames (about 50 MB) are held
 AUDIO_RATE = 24000
 
-__all__ = ["ClipError", "PreparedClip", "ReferenceFrame", "crop_from_box", "prepare_clip"]
+__all__ = ["ClipError", "PreparedClip", "ReferenceFrame", "clip_matte", "crop_from_box", "prepare_clip"]
 
 
 @dataclass
@@ -149,3 +149,101 @@ class _AudioCollector:
         taken = samples[source_from: source_from + count - target_from]
         out[target_from: target_from + len(taken)] = taken
         return out
+
+
+# --- the matte: a second, short decode of the chosen window ----------------------------------------
+
+def clip_matte(path, window, crop_box):
+    """The matte (inference.media.matte) of the clip's `window` inside `crop_box`.
+
+    The window is known only once the whole clip has been scanned, so its frames are decoded again
+    (5 s at most); each is scaled so the crop is about the matte's height and cut to the crop plus a
+    margin at once, so memory stays small whatever the clip's resolution."""
+    from .matte import MAX_FPS, OUT_HEIGHT, MatteError, compute_matte
+
+    start, end = float(window[0]), float(window[1])
+    left, top, right, bottom = (min(max(float(v), 0.0), 1.0) for v in crop_box)
+    if right - left < 0.01 or bottom - top < 0.01:
+        raise MatteError("crop box is empty")
+    margin_x, margin_y = 0.25 * (right - left), 0.25 * (bottom - top)
+    outer = (max(0.0, left - margin_x), max(0.0, top - margin_y),
+             min(1.0, right + margin_x), min(1.0, bottom + margin_y))
+    frames, fps, audio = _window_frames(path, start, end, outer, OUT_HEIGHT / (bottom - top), MAX_FPS)
+    if len(frames) < 2:
+        raise MatteError("too few frames in the window")
+    # The crop inside the cut-out piece, as fractions of that piece.
+    width, height = outer[2] - outer[0], outer[3] - outer[1]
+    inner = [(left - outer[0]) / width, (top - outer[1]) / height,
+             (right - outer[0]) / width, (bottom - outer[1]) / height]
+    return compute_matte(frames, fps, audio, AUDIO_RATE if audio is not None else None, inner)
+
+
+def _window_frames(path, start, end, outer, display_height, max_fps):
+    """RGB pieces (the `outer` box) of the frames in [start, end), at most `max_fps` a second,
+    scaled so the full frame would be `display_height` pixels high (never enlarged); the window's
+    audio as 24 kHz mono, or None."""
+    sampler, listener = _WindowSampler(start, end, outer, display_height, max_fps), _AudioCollector()
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        video.thread_type = "AUTO"
+        audio = container.streams.audio[0] if container.streams.audio else None
+        streams = [video] + ([audio] if audio is not None else [])
+        for packet in container.demux(streams):
+            try:
+                decoded = packet.decode()
+            except av.error.FFmpegError:
+                continue  # the clip was validated at ingest; a bad packet only costs a frame
+            for frame in decoded:
+                if frame.time is None:
+                    continue
+                if packet.stream is video:
+                    sampler(frame, frame.time)
+                else:
+                    listener(frame, frame.time)
+            if sampler.done:
+                break
+    fps = sampler.fps
+    sound = listener.window(sampler.origin, (start, end)) if audio is not None else None
+    if sound is not None:
+        sound = sound[: round(len(sampler.frames) / fps * AUDIO_RATE)]
+    return sampler.frames, fps, sound
+
+
+class _WindowSampler:
+    def __init__(self, start, end, outer, display_height, max_fps):
+        self.start, self.end, self.outer = start, end, outer
+        self.display_height, self.max_fps = display_height, max_fps
+        self.frames: list[np.ndarray] = []
+        self.origin: float | None = None
+        self.times: list[float] = []
+        self.done = False
+
+    def __call__(self, frame, time: float) -> None:
+        if self.origin is None:
+            self.origin = time
+        relative = time - self.origin
+        if relative + 1e-6 < self.start or self.done:
+            return
+        if relative >= self.end - 1e-6:
+            self.done = True
+            return
+        if self.times and relative - self.times[-1] < 1.0 / self.max_fps - 1e-3:
+            return  # fewer frames than the clip has: the matte's rate is capped
+        turns = int(round(frame.rotation or 0)) // 90 % 4
+        shown_h = frame.width if turns % 2 else frame.height
+        scale = min(1.0, self.display_height / shown_h)
+        width, height = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
+        rgb = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA").to_ndarray()
+        if turns:
+            rgb = np.rot90(rgb, k=turns)
+        h, w = rgb.shape[:2]
+        x0, y0, x1, y1 = self.outer
+        piece = rgb[round(y0 * h): round(y1 * h), round(x0 * w): round(x1 * w)]
+        self.frames.append(np.ascontiguousarray(piece))
+        self.times.append(relative)
+
+    @property
+    def fps(self) -> float:
+        if len(self.times) < 2:
+            return self.max_fps
+        return round((len(self.times) - 1) / (self.times[-1] - self.times[0]), 3)

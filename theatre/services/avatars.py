@@ -6,8 +6,9 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from theatre.models import Avatar, AvatarFrame
+from theatre.models import Avatar, AvatarFrame, MatteStatus
 
 
 class AvatarError(Exception):
@@ -99,6 +100,7 @@ def _store_prepared(avatar, prepared, voice_profile, voice_preset, voice_wav):
     if voice_wav is not None:
         _replace_file(avatar.voice_sample, "voice.wav", ContentFile(voice_wav))
     avatar.crop_box = [round(v, 4) for v in prepared.crop_box]
+    avatar.clip_window = [round(float(v), 3) for v in prepared.window]
     avatar.voice_profile = voice_profile
     avatar.voice_preset = avatar.voice_preset or voice_preset
     avatar.status, avatar.failure_reason = Avatar.Status.READY, ""
@@ -140,6 +142,50 @@ def _recrop(avatar, frame, box, crop_from_box):
     _replace_file(avatar.crop, "crop.png", _png(crop))
     avatar.crop_box = [round(v, 4) for v in box]
     avatar.save(update_fields=["crop", "crop_box"])
+    request_matte(avatar)
+
+
+# --- the matte: the subject cut out of the clip, redone on a worker when the crop changes --------
+
+MATTE_FAILED = gettext_noop("We could not cut the subject out of this clip, so films show the crop as it is. "
+                 "A clip with the subject moving in front of a plain, still background cuts out best.")
+
+
+def request_matte(avatar):
+    """Marks the matte as being made and has a worker make it once this change is committed. An
+    avatar without a clip (a stock character) has none to make."""
+    if not avatar.clip:
+        return
+    avatar.matte_status, avatar.matte_note = MatteStatus.PENDING, ""
+    avatar.save(update_fields=["matte_status", "matte_note"])
+    from inference.queueing import enqueue_matte
+
+    transaction.on_commit(lambda: enqueue_matte(avatar))
+
+
+def store_matte(avatar, matte, failure=""):
+    """Saves a computed matte (inference.media.matte.MatteClip) and its page preview, or, with
+    `matte` None, records that there is none and why; the avatar stays usable either way."""
+    from inference.media.matte import matte_bytes, preview_webp
+
+    _delete_matte_files(avatar)
+    if matte is None:
+        avatar.matte_status, avatar.matte_note = MatteStatus.FAILED, (failure or MATTE_FAILED)[:300]
+    else:
+        try:
+            avatar.matte.save("matte.npz", ContentFile(matte_bytes(matte)), save=False)
+            avatar.matte_preview.save("matte.webp", ContentFile(preview_webp(matte)), save=False)
+        except OSError:
+            _delete_matte_files(avatar)
+            raise
+        avatar.matte_status, avatar.matte_note = MatteStatus.READY, ""
+    avatar.save(update_fields=["matte", "matte_preview", "matte_status", "matte_note"])
+
+
+def _delete_matte_files(avatar):
+    for field in (avatar.matte, avatar.matte_preview):
+        if field:
+            field.delete(save=False)
 
 
 def delete_avatar(avatar):
@@ -151,7 +197,7 @@ def delete_avatar(avatar):
     for film in avatar.castings.select_related("film").exclude(film__owner=avatar.owner).exclude(film__taken_down=True):
         take_down(film.film, avatar.owner)
     _delete_frames(avatar)
-    for field in (avatar.clip, avatar.poster, avatar.crop, avatar.voice_sample):
+    for field in (avatar.clip, avatar.poster, avatar.crop, avatar.voice_sample, avatar.matte, avatar.matte_preview):
         if field:
             field.delete(save=False)
     avatar.delete()

@@ -101,19 +101,6 @@ def test_it_picks_a_set_from_english_and_chinese_words():
     assert choose_place("somewhere") == "sky"
 
 
-def test_a_fifteen_second_480p_film_renders_in_seconds(tmp_path):
-    import time
-
-    shots = [one_shot(f, m, roles=("me", "cat"), duration=2.5) for f, m in
-             zip(["wide", "medium", "close_up", "over_the_shoulder", "extreme_close_up", "full"],
-                 ["pan", "push_in", "orbit", "static", "pull_out", "static"])]
-    film = make_film(tmp_path, shots=shots)
-    started = time.perf_counter()
-    count = sum(1 for shot in film.shots for _ in PreviewBackend().render_shot(film, shot))
-    assert count == 360
-    assert time.perf_counter() - started < 15
-
-
 def test_auto_chooses_preview_without_cuda_or_weights(tmp_path):
     assert choose_backend("auto", weights_dir=tmp_path / "missing") == "preview"
     assert isinstance(get_backend("preview"), PreviewBackend)

@@ -9,7 +9,7 @@ from theatre.web.ranges import serve_file
 FILM_FILES = {"video": "video/mp4", "poster": None}  # poster: by its extension
 # The clip and the voice sample are the raw likeness: only the owner gets them back.
 # URL name of each file -> (model field, owner only?)
-AVATAR_FILES = {"poster": ("poster", False), "crop": ("crop", False), "clip": ("clip", True), "voice": ("voice_sample", True)}
+AVATAR_FILES = {"poster": ("poster", False), "crop": ("crop", False), "matte": ("matte_preview", False), "clip": ("clip", True), "voice": ("voice_sample", True)}
 
 
 def film_video(request, film_id):

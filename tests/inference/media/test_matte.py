@@ -1,0 +1,119 @@
+"""The matte (inference.media.matte): the subject cut out of its clip, checked against subjects
+known to the pixel. Clips are written with PyAV and read back through ingest's own decoding."""
+import io
+
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from inference.media.ingest import clip_matte
+from inference.media.matte import MatteClip, MatteError, compute_matte, load_matte, save_matte
+from tests.support.clipmaker import write_clip
+from tests.support.matte_clips import FPS, StockOverPhoto, talking_head
+
+
+def iou(known, alpha):
+    cut = alpha >= 128
+    return (known & cut).sum() / max(1, (known | cut).sum())
+
+
+@pytest.mark.parametrize("stock_key, photo", [("cat", "coffee"), ("robot", "chelsea"), ("knight", "rocket")])
+def test_a_stock_character_moving_over_a_photograph_is_cut_out(tmp_path, stock_key, photo):
+    scene = StockOverPhoto(stock_key, getattr(data, photo)())
+    path = write_clip(tmp_path / "clip.mp4", size=scene.size, fps=FPS, seconds=scene.seconds, draw=scene)
+    matte = clip_matte(path, (0.0, scene.seconds), [0, 0, 1, 1])
+    assert len(matte.rgba) == round(FPS * scene.seconds) and matte.fps == pytest.approx(FPS, rel=0.02)
+    height, width = matte.rgba.shape[1:3]
+    scores = [iou(cv2.resize(scene.mask(index / FPS).astype(np.uint8), (width, height),
+                             interpolation=cv2.INTER_NEAREST) > 0, frame[..., 3])
+              for index, frame in enumerate(matte.rgba)]
+    print(f"\n{stock_key} over {photo}: IoU mean {np.mean(scores):.3f}, worst frame {min(scores):.3f}")
+    assert np.mean(scores) >= 0.90
+    assert min(scores) >= 0.75  # no frame loses the subject
+
+
+def test_a_talking_head_keeps_its_face_and_leaves_the_border_out(tmp_path):
+    path = write_clip(tmp_path / "head.mp4", size=(420, 460), fps=FPS, seconds=3.0, draw=talking_head)
+    matte = clip_matte(path, (0.0, 3.0), [0, 0, 1, 1])
+    assert matte.face_box is not None
+    alpha = matte.rgba[..., 3]
+    x0, y0, x1, y1 = matte.face_box
+    # The box is square and the face is not: its lower corners show the wall beside her chin.
+    inside = (alpha[:, y0:y1, x0:x1] >= 128).mean(axis=(1, 2))
+    dx, dy = (x1 - x0) // 6, (y1 - y0) // 6
+    core = (alpha[:, y0 + dy:y1 - dy, x0 + dx:x1 - dx] >= 128).mean(axis=(1, 2))
+    height, width = alpha.shape[1:]
+    strip = round(0.05 * min(height, width))
+    head = slice(max(0, x0 - (x1 - x0)), x1 + (x1 - x0))  # her hair touches the top edge
+    top = np.ones(width, bool)
+    top[head] = False
+    border = np.concatenate([alpha[:, :strip, top].reshape(len(alpha), -1),  # the studio wall
+                             alpha[:, :, -strip:].reshape(len(alpha), -1),  # the shuttle model
+                             alpha[:, : height // 3, :strip].reshape(len(alpha), -1)], axis=1)  # the flag
+    outside = (border < 128).mean(axis=1)
+    print(f"\ntalking head: face box inside the matte {inside.mean():.3f} (worst {inside.min():.3f}), "
+          f"its middle {core.mean():.3f} (worst {core.min():.3f}), "
+          f"border outside {outside.mean():.3f} (worst {outside.min():.3f})")
+    assert inside.min() >= 0.85 and core.min() >= 0.99
+    assert outside.min() >= 0.97
+
+
+def test_the_crop_gives_the_matte_its_frame(tmp_path):
+    """At ingest the matte covers the avatar's crop: its aspect, and a face in it."""
+    path = write_clip(tmp_path / "head.mp4", size=(420, 460), fps=FPS, seconds=2.0, draw=talking_head)
+    box = [0.1, 0.0, 0.7, 0.6]
+    matte = clip_matte(path, (0.0, 2.0), box)
+    height, width = matte.rgba.shape[1:3]
+    assert 256 <= height <= 384
+    assert width / height == pytest.approx((0.6 * 420) / (0.6 * 460), rel=0.03)
+    assert matte.face_box is not None
+
+
+def test_a_matte_is_stored_small_and_read_back():
+    scene = StockOverPhoto("cat", data.coffee())
+    frames = [scene(index, index / FPS, *scene.size) for index in range(30)]
+    matte = compute_matte(frames, FPS)
+    buffer = io.BytesIO()
+    save_matte(matte, buffer)
+    raw = matte.rgba.nbytes
+    print(f"\nmatte of {len(frames)} frames {matte.rgba.shape[2]}x{matte.rgba.shape[1]}: "
+          f"{buffer.tell() / 1e6:.2f} MB stored, {raw / 1e6:.1f} MB raw")
+    assert buffer.tell() < raw / 20
+    buffer.seek(0)
+    back = load_matte(buffer)
+    assert isinstance(back, MatteClip) and back.rgba.shape == matte.rgba.shape and back.rgba.dtype == np.uint8
+    assert np.array_equal(back.rgba[..., 3], matte.rgba[..., 3])
+    seen = matte.rgba[..., 3] > 0
+    assert np.abs(back.rgba[..., :3].astype(int) - matte.rgba[..., :3])[seen].mean() < 4  # JPEG at 90
+    assert back.fps == matte.fps and back.face_box == matte.face_box
+    assert np.array_equal(back.energy, matte.energy)
+
+
+def test_speaking_energy_follows_the_soundtrack():
+    scene = StockOverPhoto("robot", data.chelsea())
+    frames = [scene(index, index / FPS, *scene.size) for index in range(30)]
+    rate = 24000
+    t = np.arange(2 * rate) / rate
+    voice = np.where(t >= 1.0, 0.5, 0.005) * np.sin(2 * np.pi * 220 * t)  # quiet, then speaking
+    matte = compute_matte(frames, FPS, voice.astype(np.float32), rate)
+    assert matte.energy.shape == (30,) and matte.energy.dtype == np.float32
+    assert matte.energy[16:].min() > 0.9 and matte.energy[:14].max() < 0.3
+
+
+def test_without_sound_energy_comes_from_motion():
+    scene = StockOverPhoto("robot", data.chelsea())
+    still = [scene(0, 0.0, *scene.size)] * 10
+    moving = [scene(index, index / FPS, *scene.size) for index in range(10, 20)]
+    matte = compute_matte(still + moving, FPS)
+    assert matte.energy[11:].mean() > 3 * matte.energy[1:10].mean()
+
+
+@pytest.mark.parametrize("frames, reason", [
+    ([np.zeros((120, 160, 3), np.uint8)], "too few frames"),
+    ([np.full((120, 160, 3), 128, np.uint8)] * 10, "no subject"),
+    ([np.zeros((120, 160, 3), np.uint8), np.zeros((100, 160, 3), np.uint8)], "differ"),
+])
+def test_frames_it_cannot_cut_out_are_refused_with_a_reason(frames, reason):
+    with pytest.raises(MatteError, match=reason):
+        compute_matte(frames, FPS)

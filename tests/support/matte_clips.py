@@ -1,0 +1,61 @@
+"""Clips whose subject is known to the pixel, for the matte tests: a stock character (drawn with
+its alpha) moving over a real photograph from scikit-image, and a talking head made from
+scikit-image's astronaut portrait with a hand-held camera's drift."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+FPS = 15
+
+
+class StockOverPhoto:
+    """`draw` for clipmaker.write_clip; `mask(time)` is the character's own alpha > 0.5 there."""
+
+    def __init__(self, stock_key, photo, size=(640, 360), side=330, sweep=150, bob=12, seconds=3.0):
+        from theatre.stock import characters
+
+        self.size, self.side, self.sweep, self.bob, self.seconds = size, side, sweep, bob, seconds
+        self.photo = cv2.resize(photo, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        layer = np.asarray(characters.layer(characters.BY_KEY[stock_key]).resize((side, side), Image.LANCZOS))
+        self.colour, self.alpha = layer[..., :3].astype(np.float32), layer[..., 3:].astype(np.float32) / 255.0
+
+    def place(self, time):
+        width, height = self.size
+        phase = time / self.seconds
+        x = int(width / 2 - self.side / 2 + self.sweep * np.sin(2 * np.pi * phase))
+        y = int(height - self.side - self.bob + self.bob * np.sin(4 * np.pi * phase))
+        return x, y
+
+    def __call__(self, index, time, width, height):
+        x, y = self.place(time)
+        frame = self.photo.copy()
+        part = frame[y: y + self.side, x: x + self.side]
+        frame[y: y + self.side, x: x + self.side] = part * (1 - self.alpha) + self.colour * self.alpha
+        return np.clip(frame + 0.5, 0, 255).astype(np.uint8)
+
+    def mask(self, time):
+        x, y = self.place(time)
+        out = np.zeros(self.size[::-1], bool)
+        out[y: y + self.side, x: x + self.side] = self.alpha[..., 0] > 0.5
+        return out
+
+
+def talking_head(index, time, width, height):
+    """The astronaut's portrait seen through a slowly drifting hand-held camera (420x460)."""
+    dx = 56 + 6 * np.sin(2 * np.pi * time / 3)
+    dy = 20 + 4 * np.sin(2 * np.pi * time / 2)
+    matrix = np.float32([[1, 0, -dx], [0, 1, -dy]])
+    return cv2.warpAffine(_astronaut(), matrix, (width, height), flags=cv2.INTER_LINEAR)
+
+
+_PORTRAIT = []
+
+
+def _astronaut():
+    if not _PORTRAIT:
+        from skimage.data import astronaut
+
+        _PORTRAIT.append(astronaut())
+    return _PORTRAIT[0]

@@ -1,0 +1,94 @@
+"""Renders the seed's example prompt with the CPU preview, starring a photo-like avatar clip (the
+astronaut photo from scikit-image, swaying and talking over another photo), through the real
+preparation (crop, matte) and voice timing, and saves each film's contact sheet to look at.
+
+    python tools/preview_look.py OUT_FOLDER
+
+Writes OUT_FOLDER/{clip.mp4, matte.npz, seed.mp4, seed-sheet.png, speaking.mp4, speaking-sheet.png}:
+"seed" is the prompt as the seed gives it (no dialogue), "speaking" adds a line to its third shot.
+"""
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tools")]
+SEED = ("镜头一，中景描绘@卡尔背对镜头，站在巴黎公寓的落地窗前俯瞰夜晚的埃菲尔铁塔；镜头二，转为手部特写，拿起一把吉他；"
+        "镜头三，人物表情特写，抱着吉他做出深情表情")
+LINE = "，@卡尔说：“今晚的巴黎真美，我为你唱一首歌。”"
+
+
+def talking_person_clip(path):
+    """4 s at 25 fps: the person sways and breathes; from 1 s to 3 s the mouth opens and shuts with
+    syllables heard on the soundtrack."""
+    import cv2
+    import numpy as np
+    from skimage.data import astronaut, coffee
+
+    from tests.support.clipmaker import write_clip
+
+    width, height = 480, 360
+    person = cv2.resize(astronaut(), (300, 300), interpolation=cv2.INTER_AREA)
+    backdrop = cv2.resize(coffee(), (width, height), interpolation=cv2.INTER_AREA)
+
+    def draw(index, t, width, height):
+        image, figure = backdrop.copy(), person.copy()
+        x, y = int(90 + 12 * np.sin(2 * np.pi * t / 2.5)), int(60 + 4 * np.sin(2 * np.pi * t / 1.3))
+        if 1.0 <= t < 3.0:
+            opening = max(0.0, np.sin(2 * np.pi * 3 * t))
+            mouth = cv2.resize(figure[118:140, 112:160], (48, int(22 + 8 * opening)))
+            figure[118:118 + mouth.shape[0], 112:160] = (mouth * (1 - 0.35 * opening)).astype(np.uint8)
+        image[y:y + 300, x:x + 300] = figure[:min(300, height - y)]
+        return image
+
+    def voice(t):
+        speaking = (t >= 1.0) & (t < 3.0)
+        return np.where(speaking, 0.3 * np.maximum(0, np.sin(2 * np.pi * 3 * t)) * np.sin(2 * np.pi * 180 * t), 0.0)
+
+    return write_clip(path, size=(width, height), fps=25, seconds=4.0, draw=draw, audio="aac", tone=voice)
+
+
+def film_for(prompt, picture, matte):
+    from inference.specs import CastRef, FilmSpec, LineSpec, ShotSpec
+    from theatre.script.parser import parse_prompt
+
+    parsed = parse_prompt(prompt)
+    key = parsed.roles[0].key
+    cast = {key: CastRef(key, "卡尔", "person", "", [picture], picture, matte=matte)}
+    shots = [ShotSpec(n, s.framing, s.camera_move, s.action.replace("@", ""), s.role_keys,
+                      [LineSpec(d["role"], d["text"], parsed.language) for d in s.dialogue], s.duration)
+             for n, s in enumerate(parsed.shots)]
+    return FilmSpec(None, parsed.title, 7, shots, cast, language=parsed.language)
+
+
+def main(out: Path):
+    from contact_sheet import contact_sheet
+    from inference.backends.preview import PreviewBackend
+    from inference.media.assemble import write_film
+    from inference.media.ingest import clip_matte, prepare_clip
+    from inference.media.matte import save_matte
+    from inference.voice.base import get_voice_backend
+    from inference.voice.timing import plan_film_audio
+
+    out.mkdir(parents=True, exist_ok=True)
+    clip = talking_person_clip(out / "clip.mp4")
+    prepared = prepare_clip(clip, "person")
+    prepared.crop.save(out / "crop.png")
+    with open(out / "matte.npz", "wb") as handle:
+        save_matte(clip_matte(clip, prepared.window, prepared.crop_box), handle)
+    for name, prompt in (("seed", SEED), ("speaking", SEED + LINE)):
+        film = film_for(prompt, out / "crop.png", out / "matte.npz")
+        audio = plan_film_audio(film.shots, film.cast, get_voice_backend(), fps=film.fps)
+        for shot, duration in zip(film.shots, audio.shot_durations):
+            shot.duration = duration
+        write_film(film, PreviewBackend(), out / f"{name}.mp4", audio=audio.track, audio_rate=audio.rate,
+                   loudness=audio.loudness)
+        print(contact_sheet(out / f"{name}.mp4", out / f"{name}-sheet.png", columns=6, frames=30, tile_width=284))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theatre.config.settings")
+    import django
+
+    django.setup()
+    main(Path(sys.argv[1]))
