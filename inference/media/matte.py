@@ -131,6 +131,8 @@ def _segment(work: np.ndarray, face) -> np.ndarray:
     lab = np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2LAB) for f in steady]
                    ).astype(np.float32)
     moving, background = _moving(lab)
+    for index, (dx, dy) in enumerate(shifts):
+        _clear_uncovered(moving[index], dx, dy)
     often = cv2.dilate((moving.mean(axis=0) > 0.04).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     keyframe = count // 2
     still = _still_subject(steady[keyframe], moving, face) & ~often
@@ -182,15 +184,43 @@ def _shake(work: np.ndarray) -> list[tuple[float, float]]:
         image = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
         image[~ring] = float(image[ring].mean())
         gray.append(image)
-    window = cv2.createHanningWindow((width, height), cv2.CV_32F)
-    reference, limit = gray[len(gray) // 2], 0.05 * min(height, width)
+    window = np.outer(np.hanning(height), np.hanning(width)).astype(np.float32)
+    reference = np.fft.rfft2(gray[len(gray) // 2] * window)
+    limit = 0.05 * min(height, width)
     shifts = []
     for image in gray:
-        (dx, dy), response = cv2.phaseCorrelate(reference, image, window)
+        (dx, dy), response = _phase_correlate(reference, image * window)
         # A weak peak or a big jump is not a hand's shake: keep that frame where it is.
         shaken = response > 0.2 and 0.5 <= max(abs(dx), abs(dy)) <= limit
         shifts.append((dx, dy) if shaken else (0.0, 0.0))
     return shifts
+
+
+def _phase_correlate(reference_fft: np.ndarray, image: np.ndarray) -> tuple[tuple[float, float], float]:
+    """(dx, dy) by which `image` is the reference moved, and the peak's height (1: a pure shift).
+    NumPy's FFT rather than cv2.phaseCorrelate, whose answers here changed with earlier calls."""
+    cross = np.fft.rfft2(image) * np.conj(reference_fft)
+    surface = np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-9), s=image.shape)
+    y, x = np.unravel_index(int(np.argmax(surface)), surface.shape)
+    height, width = surface.shape
+
+    def refine(minus, centre, plus):
+        denominator = minus - 2 * centre + plus
+        return 0.0 if abs(denominator) < 1e-12 else 0.5 * (minus - plus) / denominator
+
+    fx = refine(surface[y, (x - 1) % width], surface[y, x], surface[y, (x + 1) % width])
+    fy = refine(surface[(y - 1) % height, x], surface[y, x], surface[(y + 1) % height, x])
+    dx = (x + fx + width / 2) % width - width / 2
+    dy = (y + fy + height / 2) % height - height / 2
+    return (float(dx), float(dy)), float(surface[y, x])
+
+
+def _clear_uncovered(moving: np.ndarray, dx: float, dy: float) -> None:
+    """A steadied frame's edge that the camera did not see is a copy of its neighbours, which
+    the background model calls motion: it is none."""
+    if dx or dy:  # both sides: the frame it is compared with may be shifted the other way
+        x, y = int(np.ceil(abs(dx))) + 2, int(np.ceil(abs(dy))) + 2
+        moving[:, :x], moving[:, -x:], moving[:y], moving[-y:] = False, False, False, False
 
 
 def _shift(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
