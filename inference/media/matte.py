@@ -25,6 +25,7 @@ GRABCUT_ITERATIONS = 3
 JPEG_QUALITY = 90
 MEDIAN_FRAMES = 24  # the background model needs no more samples than this
 MIN_FACE_SHARE = 0.15
+MOTION_FLOOR = 4.0  # grey levels of mean change: below it is sensor and codec noise
 MIN_SUBJECT_SHARE = 0.005  # of the matte's pixels, on average: less is no subject at all  # of the matte's width
 
 __all__ = ["MatteClip", "MatteError", "compute_matte", "load_matte", "save_matte", "MAX_FPS"]
@@ -65,11 +66,13 @@ def compute_matte(frames: list[np.ndarray], fps: float, audio: np.ndarray | None
     work = np.stack([cv2.resize(r, (work_w, work_h), interpolation=cv2.INTER_AREA) for r in region])
     face = _face_in(out)
     face_work = None if face is None else _scale_box(face, work_w / out_w, work_h / out_h)
-    alpha = _to_alpha(_segment(work, face_work), (out_w, out_h))
+    alphas, shifts = _segment(work, face_work)
+    alpha = _to_alpha(alphas, (out_w, out_h))
     if float((alpha >= 128).mean()) < MIN_SUBJECT_SHARE:
         raise MatteError("no subject found")  # a blank wall, or a picture with nothing that stands out
     rgba = np.concatenate([out, alpha[..., None]], axis=3)
-    energy = _energy(out, alpha, fps, face, audio, sample_rate)
+    scale = out_w / work_w
+    energy = _energy(out, alpha, fps, face, audio, sample_rate, [(dx * scale, dy * scale) for dx, dy in shifts])
     return MatteClip(rgba=rgba, fps=float(fps), energy=energy, face_box=face)
 
 
@@ -115,8 +118,8 @@ def _face_in(out: np.ndarray):
 
 # --- segmentation --------------------------------------------------------------------------------
 
-def _segment(work: np.ndarray, face) -> np.ndarray:
-    """A 0/1 mask per frame at work size.
+def _segment(work: np.ndarray, face) -> tuple[np.ndarray, list]:
+    """An alpha (0..1) per frame at work size, and each frame's camera shake (dx, dy).
 
     Two kinds of evidence, each where it can be trusted. Where the subject moves, the clip shows
     the background behind it in other frames: the temporal median of the frames (re-estimated
@@ -148,7 +151,7 @@ def _segment(work: np.ndarray, face) -> np.ndarray:
     for index in range(count):
         soft = _soft_edges(lab[index], background, masks[index], often & ~still)
         alphas[index] = _shift(soft, *shifts[index])
-    return alphas
+    return alphas, shifts
 
 
 def _soft_edges(lab: np.ndarray, background: np.ndarray, mask: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -365,11 +368,11 @@ def _to_alpha(alphas: np.ndarray, size) -> np.ndarray:
 
 # --- speaking energy -----------------------------------------------------------------------------
 
-def _energy(out, alpha, fps, face, audio, sample_rate) -> np.ndarray:
+def _energy(out, alpha, fps, face, audio, sample_rate, shifts) -> np.ndarray:
     count = len(out)
     if audio is not None and sample_rate and len(audio) and float(np.abs(audio).max()) > 1e-3:
         return _loudness(np.asarray(audio, np.float32), sample_rate, fps, count)
-    return _motion_energy(out, alpha, face)
+    return _motion_energy(out, alpha, face, shifts)
 
 
 def _loudness(audio, rate, fps, count) -> np.ndarray:
@@ -384,21 +387,25 @@ def _loudness(audio, rate, fps, count) -> np.ndarray:
     return np.clip((db - (db.max() - 40.0)) / 40.0, 0.0, 1.0).astype(np.float32)
 
 
-def _motion_energy(out, alpha, face) -> np.ndarray:
-    """Without sound: how much the mouth (lower half of the face) or else the subject moves."""
-    gray = np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in out]).astype(np.float32)
+def _motion_energy(out, alpha, face, shifts) -> np.ndarray:
+    """Without sound: how much the mouth (lower half of the face) or else the subject moves, on
+    frames steadied against the camera's shake (a drifting camera is not a speaking mouth)."""
+    gray = np.stack([_shift(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY).astype(np.float32), -dx, -dy)
+                     for f, (dx, dy) in zip(out, shifts)])
+    change = np.abs(np.diff(gray, axis=0, prepend=gray[:1]))
     if face is not None:
+        # The mouth's half of the face against the eyes' half: what is left of the camera's shake
+        # and the codec's noise changes both alike, a speaking mouth only the lower one.
         x0, y0, x1, y1 = face
-        weight = np.zeros(gray.shape[1:], np.float32)
-        weight[(y0 + y1) // 2: y1, x0:x1] = 1.0
-        weights = np.broadcast_to(weight, gray.shape)
+        middle = (y0 + y1) // 2
+        energy = np.maximum(change[:, middle:y1, x0:x1].mean(axis=(1, 2))
+                            - change[:, y0:middle, x0:x1].mean(axis=(1, 2)), 0.0)
     else:
         weights = alpha.astype(np.float32) / 255.0
-    change = np.abs(np.diff(gray, axis=0, prepend=gray[:1])) * weights
-    energy = change.sum(axis=(1, 2)) / np.maximum(weights.sum(axis=(1, 2)), 1.0)
-    top = float(np.percentile(energy, 95)) if len(energy) else 0.0
-    if top <= 1e-6:
-        return np.zeros(len(out), np.float32)
+        energy = (change * weights).sum(axis=(1, 2)) / np.maximum(weights.sum(axis=(1, 2)), 1.0)
+    # Scaled to the clip's own liveliest frames, but never to its noise: below a mean change of
+    # MOTION_FLOOR grey levels nothing speaks (a still picture under a steadied camera).
+    top = max(float(np.percentile(energy, 95)) if len(energy) else 0.0, MOTION_FLOOR)
     return np.clip(energy / top, 0.0, 1.0).astype(np.float32)
 
 

@@ -10,7 +10,7 @@ from skimage import data
 from inference.media.ingest import clip_matte, prepare_clip
 from inference.media.matte import MatteClip, MatteError, compute_matte, load_matte, save_matte
 from tests.support.clipmaker import write_clip
-from tests.support.matte_clips import FPS, StockOverPhoto, talking_head
+from tests.support.matte_clips import FPS, StockOverPhoto, speaking_head, talking_head
 
 
 def iou(known, alpha):
@@ -78,6 +78,7 @@ def test_at_ingest_the_matte_is_the_person_inside_their_crop(tmp_path):
                               alpha[:, : y0 // 2, x1 + (width - x1) // 2:].reshape(len(alpha), -1)], axis=1)
     outside = (corners < 128).mean(axis=1)
     share = (alpha >= 128).mean(axis=(1, 2))
+    assert matte.energy.max() < 0.5  # a still portrait, silent: the drifting camera is not speech
     print(f"\nperson crop {prepared.crop_box}: face middle inside {core.min():.3f} (worst frame), "
           f"top corners outside {outside.min():.3f}, subject {share.min():.2f}-{share.max():.2f} of the crop")
     assert core.min() >= 0.99 and outside.min() >= 0.95
@@ -121,6 +122,15 @@ def test_without_sound_energy_comes_from_motion():
     moving = [scene(index, index / FPS, *scene.size) for index in range(10, 20)]
     matte = compute_matte(still + moving, FPS)
     assert matte.energy[11:].mean() > 3 * matte.energy[1:10].mean()
+
+
+def test_without_sound_a_face_speaks_when_its_mouth_moves(tmp_path):
+    path = write_clip(tmp_path / "speaking.mp4", size=(420, 460), fps=FPS, seconds=3.0, draw=speaking_head)
+    matte = clip_matte(path, (0.0, 3.0), [0, 0, 1, 1])
+    assert matte.face_box is not None
+    silent, speaking = matte.energy[1:22].mean(), matte.energy[23:].mean()
+    print(f"\nsilent face: energy {silent:.2f} still, {speaking:.2f} with its mouth moving")
+    assert speaking > 0.3 and speaking > 3 * silent
 
 
 @pytest.mark.parametrize("frames, reason", [
