@@ -25,6 +25,7 @@ GRABCUT_ITERATIONS = 3
 JPEG_QUALITY = 90
 MEDIAN_FRAMES = 24  # the background model needs no more samples than this
 MIN_FACE_SHARE = 0.15
+MOTION_FLOOR = 4.0  # grey levels of mean change: below it is sensor and codec noise
 MIN_SUBJECT_SHARE = 0.005  # of the matte's pixels, on average: less is no subject at all  # of the matte's width
 
 __all__ = ["MatteClip", "MatteError", "compute_matte", "load_matte", "save_matte", "MAX_FPS"]
@@ -65,11 +66,13 @@ def compute_matte(frames: list[np.ndarray], fps: float, audio: np.ndarray | None
     work = np.stack([cv2.resize(r, (work_w, work_h), interpolation=cv2.INTER_AREA) for r in region])
     face = _face_in(out)
     face_work = None if face is None else _scale_box(face, work_w / out_w, work_h / out_h)
-    alpha = _to_alpha(_segment(work, face_work), (out_w, out_h))
+    alphas, shifts = _segment(work, face_work)
+    alpha = _to_alpha(alphas, (out_w, out_h))
     if float((alpha >= 128).mean()) < MIN_SUBJECT_SHARE:
         raise MatteError("no subject found")  # a blank wall, or a picture with nothing that stands out
     rgba = np.concatenate([out, alpha[..., None]], axis=3)
-    energy = _energy(out, alpha, fps, face, audio, sample_rate)
+    scale = out_w / work_w
+    energy = _energy(out, alpha, fps, face, audio, sample_rate, [(dx * scale, dy * scale) for dx, dy in shifts])
     return MatteClip(rgba=rgba, fps=float(fps), energy=energy, face_box=face)
 
 
@@ -98,25 +101,25 @@ def _scale_box(box, sx, sy):
 
 
 def _face_in(out: np.ndarray):
-    """A face seen in at least two of three spread frames, as the median box in rgba pixels. A
-    small "face" is more often a pattern in the background than the subject: faces in avatar
-    crops are large."""
+    """A face seen in both the first and the middle frame (the detector is the slow part, and one
+    frame alone is easily fooled), as their mean box in rgba pixels. A small "face" is more
+    often a pattern in the background than the subject: faces in avatar crops are large."""
     height, width = out.shape[1:3]
     boxes = []
-    for index in np.linspace(0, len(out) - 1, num=min(3, len(out))).round().astype(int):
+    for index in (0, len(out) // 2):
         face = find_face(out[index])
         if face is not None and face[2] - face[0] >= MIN_FACE_SHARE:
             boxes.append((face[0] * width, face[1] * height, face[2] * width, face[3] * height))
-    if len(boxes) < min(2, len(out)):
+    if len(boxes) < 2:
         return None
-    x0, y0, x1, y1 = np.median(np.array(boxes), axis=0)
+    x0, y0, x1, y1 = np.mean(np.array(boxes), axis=0)
     return (int(round(x0)), int(round(y0)), int(round(x1)), int(round(y1)))
 
 
 # --- segmentation --------------------------------------------------------------------------------
 
-def _segment(work: np.ndarray, face) -> np.ndarray:
-    """A 0/1 mask per frame at work size.
+def _segment(work: np.ndarray, face) -> tuple[np.ndarray, list]:
+    """An alpha (0..1) per frame at work size, and each frame's camera shake (dx, dy).
 
     Two kinds of evidence, each where it can be trusted. Where the subject moves, the clip shows
     the background behind it in other frames: the temporal median of the frames (re-estimated
@@ -131,6 +134,8 @@ def _segment(work: np.ndarray, face) -> np.ndarray:
     lab = np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2LAB) for f in steady]
                    ).astype(np.float32)
     moving, background = _moving(lab)
+    for index, (dx, dy) in enumerate(shifts):
+        _clear_uncovered(moving[index], dx, dy)
     often = cv2.dilate((moving.mean(axis=0) > 0.04).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     keyframe = count // 2
     still = _still_subject(steady[keyframe], moving, face) & ~often
@@ -146,7 +151,7 @@ def _segment(work: np.ndarray, face) -> np.ndarray:
     for index in range(count):
         soft = _soft_edges(lab[index], background, masks[index], often & ~still)
         alphas[index] = _shift(soft, *shifts[index])
-    return alphas
+    return alphas, shifts
 
 
 def _soft_edges(lab: np.ndarray, background: np.ndarray, mask: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -182,15 +187,43 @@ def _shake(work: np.ndarray) -> list[tuple[float, float]]:
         image = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
         image[~ring] = float(image[ring].mean())
         gray.append(image)
-    window = cv2.createHanningWindow((width, height), cv2.CV_32F)
-    reference, limit = gray[len(gray) // 2], 0.05 * min(height, width)
+    window = np.outer(np.hanning(height), np.hanning(width)).astype(np.float32)
+    reference = np.fft.rfft2(gray[len(gray) // 2] * window)
+    limit = 0.05 * min(height, width)
     shifts = []
     for image in gray:
-        (dx, dy), response = cv2.phaseCorrelate(reference, image, window)
+        (dx, dy), response = _phase_correlate(reference, image * window)
         # A weak peak or a big jump is not a hand's shake: keep that frame where it is.
         shaken = response > 0.2 and 0.5 <= max(abs(dx), abs(dy)) <= limit
         shifts.append((dx, dy) if shaken else (0.0, 0.0))
     return shifts
+
+
+def _phase_correlate(reference_fft: np.ndarray, image: np.ndarray) -> tuple[tuple[float, float], float]:
+    """(dx, dy) by which `image` is the reference moved, and the peak's height (1: a pure shift).
+    NumPy's FFT rather than cv2.phaseCorrelate, whose answers here changed with earlier calls."""
+    cross = np.fft.rfft2(image) * np.conj(reference_fft)
+    surface = np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-9), s=image.shape)
+    y, x = np.unravel_index(int(np.argmax(surface)), surface.shape)
+    height, width = surface.shape
+
+    def refine(minus, centre, plus):
+        denominator = minus - 2 * centre + plus
+        return 0.0 if abs(denominator) < 1e-12 else 0.5 * (minus - plus) / denominator
+
+    fx = refine(surface[y, (x - 1) % width], surface[y, x], surface[y, (x + 1) % width])
+    fy = refine(surface[(y - 1) % height, x], surface[y, x], surface[(y + 1) % height, x])
+    dx = (x + fx + width / 2) % width - width / 2
+    dy = (y + fy + height / 2) % height - height / 2
+    return (float(dx), float(dy)), float(surface[y, x])
+
+
+def _clear_uncovered(moving: np.ndarray, dx: float, dy: float) -> None:
+    """A steadied frame's edge that the camera did not see is a copy of its neighbours, which
+    the background model calls motion: it is none."""
+    if dx or dy:  # both sides: the frame it is compared with may be shifted the other way
+        x, y = int(np.ceil(abs(dx))) + 2, int(np.ceil(abs(dy))) + 2
+        moving[:, :x], moving[:, -x:], moving[:y], moving[-y:] = False, False, False, False
 
 
 def _shift(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
@@ -280,6 +313,7 @@ def _still_subject(image: np.ndarray, moving: np.ndarray, face) -> np.ndarray:
     if (seeds == cv2.GC_PR_FGD).sum() + (seeds == cv2.GC_FGD).sum() < 16:
         return np.zeros((height, width), bool)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut's k-means starts from OpenCV's global RNG: same clip, same matte
     cv2.grabCut(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), seeds, None, bgd, fgd, GRABCUT_ITERATIONS,
                 cv2.GC_INIT_WITH_MASK)
     still = np.isin(seeds, (cv2.GC_FGD, cv2.GC_PR_FGD))
@@ -334,11 +368,11 @@ def _to_alpha(alphas: np.ndarray, size) -> np.ndarray:
 
 # --- speaking energy -----------------------------------------------------------------------------
 
-def _energy(out, alpha, fps, face, audio, sample_rate) -> np.ndarray:
+def _energy(out, alpha, fps, face, audio, sample_rate, shifts) -> np.ndarray:
     count = len(out)
     if audio is not None and sample_rate and len(audio) and float(np.abs(audio).max()) > 1e-3:
         return _loudness(np.asarray(audio, np.float32), sample_rate, fps, count)
-    return _motion_energy(out, alpha, face)
+    return _motion_energy(out, alpha, face, shifts)
 
 
 def _loudness(audio, rate, fps, count) -> np.ndarray:
@@ -353,21 +387,25 @@ def _loudness(audio, rate, fps, count) -> np.ndarray:
     return np.clip((db - (db.max() - 40.0)) / 40.0, 0.0, 1.0).astype(np.float32)
 
 
-def _motion_energy(out, alpha, face) -> np.ndarray:
-    """Without sound: how much the mouth (lower half of the face) or else the subject moves."""
-    gray = np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in out]).astype(np.float32)
+def _motion_energy(out, alpha, face, shifts) -> np.ndarray:
+    """Without sound: how much the mouth (lower half of the face) or else the subject moves, on
+    frames steadied against the camera's shake (a drifting camera is not a speaking mouth)."""
+    gray = np.stack([_shift(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY).astype(np.float32), -dx, -dy)
+                     for f, (dx, dy) in zip(out, shifts)])
+    change = np.abs(np.diff(gray, axis=0, prepend=gray[:1]))
     if face is not None:
+        # The mouth's half of the face against the eyes' half: what is left of the camera's shake
+        # and the codec's noise changes both alike, a speaking mouth only the lower one.
         x0, y0, x1, y1 = face
-        weight = np.zeros(gray.shape[1:], np.float32)
-        weight[(y0 + y1) // 2: y1, x0:x1] = 1.0
-        weights = np.broadcast_to(weight, gray.shape)
+        middle = (y0 + y1) // 2
+        energy = np.maximum(change[:, middle:y1, x0:x1].mean(axis=(1, 2))
+                            - change[:, y0:middle, x0:x1].mean(axis=(1, 2)), 0.0)
     else:
         weights = alpha.astype(np.float32) / 255.0
-    change = np.abs(np.diff(gray, axis=0, prepend=gray[:1])) * weights
-    energy = change.sum(axis=(1, 2)) / np.maximum(weights.sum(axis=(1, 2)), 1.0)
-    top = float(np.percentile(energy, 95)) if len(energy) else 0.0
-    if top <= 1e-6:
-        return np.zeros(len(out), np.float32)
+        energy = (change * weights).sum(axis=(1, 2)) / np.maximum(weights.sum(axis=(1, 2)), 1.0)
+    # Scaled to the clip's own liveliest frames, but never to its noise: below a mean change of
+    # MOTION_FLOOR grey levels nothing speaks (a still picture under a steadied camera).
+    top = max(float(np.percentile(energy, 95)) if len(energy) else 0.0, MOTION_FLOOR)
     return np.clip(energy / top, 0.0, 1.0).astype(np.float32)
 
 

@@ -59,3 +59,14 @@ def _astronaut():
 
         _PORTRAIT.append(astronaut())
     return _PORTRAIT[0]
+
+
+def speaking_head(index, time, width, height):
+    """The drifting portrait with a mouth that flaps (4 times a second) from 1.5 s on."""
+    frame = talking_head(index, time, width, height).copy()
+    dx = 56 + 6 * np.sin(2 * np.pi * time / 3)
+    dy = 20 + 4 * np.sin(2 * np.pi * time / 2)
+    if time >= 1.5 and np.sin(2 * np.pi * 4 * time) > 0:
+        centre = (int(round(228 - dx)), int(round(146 - dy)))  # her mouth in the portrait
+        cv2.ellipse(frame, centre, (16, 7), 0, 0, 360, (90, 20, 30), -1)
+    return frame

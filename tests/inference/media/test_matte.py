@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from skimage import data
 
-from inference.media.ingest import clip_matte
+from inference.media.ingest import clip_matte, prepare_clip
 from inference.media.matte import MatteClip, MatteError, compute_matte, load_matte, save_matte
 from tests.support.clipmaker import write_clip
-from tests.support.matte_clips import FPS, StockOverPhoto, talking_head
+from tests.support.matte_clips import FPS, StockOverPhoto, speaking_head, talking_head
 
 
 def iou(known, alpha):
@@ -59,15 +59,30 @@ def test_a_talking_head_keeps_its_face_and_leaves_the_border_out(tmp_path):
     assert outside.min() >= 0.97
 
 
-def test_the_crop_gives_the_matte_its_frame(tmp_path):
-    """At ingest the matte covers the avatar's crop: its aspect, and a face in it."""
-    path = write_clip(tmp_path / "head.mp4", size=(420, 460), fps=FPS, seconds=2.0, draw=talking_head)
-    box = [0.1, 0.0, 0.7, 0.6]
-    matte = clip_matte(path, (0.0, 2.0), box)
+def test_at_ingest_the_matte_is_the_person_inside_their_crop(tmp_path):
+    """Through ingest as it runs: the head-and-shoulders crop prepare_clip chose, and a camera that
+    drifts in it (a few pixels a frame at this size) without the cut-out jumping or breaking."""
+    path = write_clip(tmp_path / "head.mp4", size=(420, 460), fps=FPS, seconds=3.0, draw=talking_head)
+    prepared = prepare_clip(path, "person")
+    matte = clip_matte(path, prepared.window, prepared.crop_box)
     height, width = matte.rgba.shape[1:3]
+    left, top, right, bottom = prepared.crop_box
     assert 256 <= height <= 384
-    assert width / height == pytest.approx((0.6 * 420) / (0.6 * 460), rel=0.03)
+    assert width / height == pytest.approx((right - left) * 420 / ((bottom - top) * 460), rel=0.03)
     assert matte.face_box is not None
+    alpha = matte.rgba[..., 3]
+    x0, y0, x1, y1 = matte.face_box
+    dx, dy = (x1 - x0) // 6, (y1 - y0) // 6
+    core = (alpha[:, y0 + dy:y1 - dy, x0 + dx:x1 - dx] >= 128).mean(axis=(1, 2))
+    corners = np.concatenate([alpha[:, : y0 // 2, : x0 // 2].reshape(len(alpha), -1),  # the wall beside her hair
+                              alpha[:, : y0 // 2, x1 + (width - x1) // 2:].reshape(len(alpha), -1)], axis=1)
+    outside = (corners < 128).mean(axis=1)
+    share = (alpha >= 128).mean(axis=(1, 2))
+    assert matte.energy.max() < 0.5  # a still portrait, silent: the drifting camera is not speech
+    print(f"\nperson crop {prepared.crop_box}: face middle inside {core.min():.3f} (worst frame), "
+          f"top corners outside {outside.min():.3f}, subject {share.min():.2f}-{share.max():.2f} of the crop")
+    assert core.min() >= 0.99 and outside.min() >= 0.95
+    assert share.max() - share.min() < 0.1  # the same cut-out in every frame, not one that breaks up
 
 
 def test_a_matte_is_stored_small_and_read_back():
@@ -107,6 +122,15 @@ def test_without_sound_energy_comes_from_motion():
     moving = [scene(index, index / FPS, *scene.size) for index in range(10, 20)]
     matte = compute_matte(still + moving, FPS)
     assert matte.energy[11:].mean() > 3 * matte.energy[1:10].mean()
+
+
+def test_without_sound_a_face_speaks_when_its_mouth_moves(tmp_path):
+    path = write_clip(tmp_path / "speaking.mp4", size=(420, 460), fps=FPS, seconds=3.0, draw=speaking_head)
+    matte = clip_matte(path, (0.0, 3.0), [0, 0, 1, 1])
+    assert matte.face_box is not None
+    silent, speaking = matte.energy[1:22].mean(), matte.energy[23:].mean()
+    print(f"\nsilent face: energy {silent:.2f} still, {speaking:.2f} with its mouth moving")
+    assert speaking > 0.3 and speaking > 3 * silent
 
 
 @pytest.mark.parametrize("frames, reason", [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('theatre', '0002_film_webhook'),
+        ('theatre', '0003_film_model_and_sound'),
     ]
 
     operations = [
