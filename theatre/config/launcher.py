@@ -6,6 +6,7 @@ tests [pytest args]` runs every test. Each starts its own Redis when REDIS_URL i
 what it started. The site's processes are kept alive by supervisord (see run_site).
 """
 import os
+import secrets
 import shlex
 import shutil
 import signal
@@ -162,9 +163,9 @@ def supervisor_config(var, programs):
     - autorestart: whatever exits, by a crash or a SIGKILL, is started again and the event logged.
     - startsecs/startretries: a process that dies within `startsecs` of starting counts as a failed
       start and waits 1 s, 2 s, 3 s... (supervisord's backoff) before the next one; after 20 failed
-      starts in a row (about 3.5 minutes) it stays down as FATAL, with the reason in the log.
+      starts in a row (3.5 minutes of waiting between them) it stays down as FATAL, with the reason in the log.
       One that ran longer is restarted at once and its backoff starts again.
-    - priority: Redis first, then the workers, the reconciler and the web server; stopping goes the
+    - priority: Redis first, then the workers, the scheduler, the reconciler and the web server; stopping goes the
       other way, SIGTERM to each process group (an RQ worker finishes its job), SIGKILL after 10 s.
     - Every process writes to the terminal as before; supervisord's own log (each exit, spawn and
       backoff) also goes to var/supervisord.log."""
@@ -181,8 +182,6 @@ def supervisor_config(var, programs):
         lines.append("user=root")  # says that root is meant (no privileges to drop), which silences a warning
     # The control socket is the owner's alone (0700), and a password new on each start, kept in
     # this file (0600), is what supervisorctl sends.
-    import secrets
-
     socket_path, password = quoted(control_socket(var)), secrets.token_hex(16)
     login = ["username=theatre", f"password={password}"]
     lines += [
