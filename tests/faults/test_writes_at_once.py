@@ -9,7 +9,7 @@ separate processes (two web workers, two tabs), on the site's SQLite file and on
 - three sign-ups with the same handle at once (in any case) make one account; the others get the
   form's "taken" message, not an error page, and leave no account without a profile behind.
 
-Each racer loads its rows first, then all call the service at the same instant."""
+Each racer loads its rows first, then all call the service at the same instant (a barrier)."""
 import http.client
 import json
 import re
@@ -59,7 +59,12 @@ def retry(avatar_id):
     avatar = Avatar.objects.get(pk=avatar_id)  # loaded before the race, as a view loads it
     return lambda: avatars.retry_preparation(avatar) or "retried"
 act = {call}
-time.sleep(max(0, {start_at} - time.time()))  # every process acts at the same instant
+# A barrier across processes: each says it is ready (rows loaded), then all go once every one is.
+import os, pathlib
+ready = pathlib.Path({folder!r})
+(ready / str(os.getpid())).touch()
+while len(list(ready.iterdir())) < {count}:
+    time.sleep(0.001)
 try:
     print(json.dumps(act()))
 except (friends.FriendError, avatars.AvatarError) as error:
@@ -90,10 +95,12 @@ def run(site, code):
 
 
 def race(site, calls):
-    start_at = time.time() + 6  # long enough for every process to have started Django
-    racers = [subprocess.Popen([sys.executable, "-c", RACE.format(call=call, start_at=start_at)], cwd=BASE_DIR,
+    folder = site.var_dir / f"ready-{time.monotonic_ns()}"
+    folder.mkdir()
+    code = [RACE.format(call=call, folder=str(folder), count=len(calls)) for call in calls]
+    racers = [subprocess.Popen([sys.executable, "-c", source], cwd=BASE_DIR,
                                env=site.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-              for call in calls]
+              for source in code]
     results = []
     for racer in racers:
         out, err = racer.communicate(timeout=120)
