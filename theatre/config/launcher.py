@@ -221,7 +221,7 @@ def run_site():
     config = supervisor_config(var, site_programs(var))
     host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
     print(f"\n  AI Little Theatre is running at http://{host}:{port}/  (Ctrl+C stops it;"
-          f" `supervisorctl -c {config} status` shows its processes)\n", flush=True)
+          f" `{Path(PYTHON).parent / 'supervisorctl'} -c {config} status` shows its processes)\n", flush=True)
     # exec, not a child: the process `./run site` started is the one a Ctrl+C or a SIGTERM reaches,
     # and supervisord stops every program before it exits.
     os.execv(PYTHON, [PYTHON, "-m", "supervisor.supervisord", "-c", str(config)])
