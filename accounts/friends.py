@@ -35,11 +35,25 @@ def are_friends(a, b):
     ).exists()
 
 
+def _hold_pair(a, b):
+    """Locks both people's rows, lower id first, until the transaction ends: "did they already ask
+    me?" is a check, then a write, and two people asking each other at the same instant would each
+    find no request from the other and leave two pending requests instead of one friendship.
+    Postgres: FOR NO KEY UPDATE (a request insert takes FOR KEY SHARE on both rows, which plain
+    FOR UPDATE would wait on); one order for everyone, so two such transactions cannot deadlock.
+    SQLite: no row locks, but every transaction begins IMMEDIATE (settings), one after another."""
+    from django.db import connection
+
+    no_key = connection.features.has_select_for_no_key_update
+    list(User.objects.select_for_update(no_key=no_key).filter(pk__in=[a.pk, b.pk]).order_by("pk").values_list("pk", flat=True))
+
+
 @transaction.atomic
 def send_request(from_user, to_user):
     """Asks to be friends. If the other person already asked us, that request is accepted."""
     if from_user.pk == to_user.pk:
         raise FriendError(_("You cannot send a friend request to yourself."))
+    _hold_pair(from_user, to_user)
     if are_friends(from_user, to_user):
         raise FriendError(_("You are already friends with @%(handle)s.") % {"handle": to_user.profile.handle})
     theirs = FriendRequest.objects.filter(from_user=to_user, to_user=from_user, status=FriendRequest.Status.PENDING).first()
@@ -55,7 +69,10 @@ def send_request(from_user, to_user):
 
 
 def _pending_request_to(user, request_id):
-    request = FriendRequest.objects.filter(pk=request_id, to_user=user, status=FriendRequest.Status.PENDING).first()
+    # Locked (in the caller's transaction): of an accept and a decline at the same instant, the
+    # second waits, then finds the request no longer pending, instead of overwriting the first.
+    request = (FriendRequest.objects.select_for_update()
+               .filter(pk=request_id, to_user=user, status=FriendRequest.Status.PENDING).first())
     if request is None:
         raise FriendError(_("That friend request is not waiting for your answer."))
     return request

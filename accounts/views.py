@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +23,15 @@ def signup(request):
         return redirect("theatre:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            # The user and the profile, or neither. The form checked the handle is free, but two
+            # sign-ups with the same handle at the same instant both pass that check: the unique
+            # constraints refuse the second, which gets the form's own message instead of an error page.
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            form.add_error("handle", _("The handle @%(handle)s is taken. Try another.") % {"handle": form.cleaned_data["handle"]})
+            return render(request, "accounts/signup.html", {"form": form})
         login(request, user, backend="accounts.backends.ProfileBackend")
         messages.success(request, _("Welcome, %(name)s! Make your first avatar to star in a film.") % {"name": user.profile.display_name})
         return redirect(_safe_next(request) or "theatre:avatar_new")

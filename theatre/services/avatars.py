@@ -69,12 +69,15 @@ def enqueue_preparation(avatar):
 
 @transaction.atomic
 def retry_preparation(avatar):
-    if avatar.status != Avatar.Status.FAILED:
-        raise AvatarError(_("Only an avatar whose preparation failed can be retried."))
     if not avatar.clip:
         raise AvatarError(_("The clip of this avatar is gone; please upload a new one."))
+    # One conditional UPDATE is both the check and the change (as casting.request_render): of two
+    # retries at the same instant (a double click) only one finds the avatar failed and enqueues.
+    updated = Avatar.objects.filter(pk=avatar.pk, status=Avatar.Status.FAILED).update(
+        status=Avatar.Status.PROCESSING, failure_reason="")
+    if not updated:
+        raise AvatarError(_("Only an avatar whose preparation failed can be retried."))
     avatar.status, avatar.failure_reason = Avatar.Status.PROCESSING, ""
-    avatar.save(update_fields=["status", "failure_reason"])
     enqueue_preparation(avatar)
 
 

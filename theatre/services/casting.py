@@ -149,7 +149,9 @@ def request_render(film, user):
     """Queues a render once: a double click or a second tab finds the film already queued. The
     conditional UPDATE is the guard: of two requests at the same moment, in threads or processes,
     the database lets exactly one change the row from draft/failed to queued, and only that one
-    enqueues. Per-user caps (renders at once, renders per day) are checked first."""
+    enqueues. The per-user caps (renders at once, renders per day) are checked and counted in that
+    same transaction, under limits.hold_render_caps, so requests at the same instant cannot all
+    pass a cap before any is counted."""
     from inference.queueing import enqueue_film_render
 
     from theatre.services import limits
@@ -162,17 +164,18 @@ def request_render(film, user):
         return False  # the second click of a double click: already on its way, not a new render
     validate_script(film.script)
     check_cast(film)
-    try:
-        limits.check_render_allowed(user)
-    except limits.LimitReached as error:
-        raise RenderLimitReached(str(error)) from error
     with transaction.atomic():
+        limits.hold_render_caps(user)
+        try:
+            limits.check_render_allowed(user)
+        except limits.LimitReached as error:
+            raise RenderLimitReached(str(error)) from error
         updated = Film.objects.filter(pk=film.pk, status__in=[Film.Status.DRAFT, Film.Status.FAILED]).update(
             status=Film.Status.QUEUED, stage="queued", progress=0, failure_reason="", queued_at=timezone.now())
         if not updated:
             return False
         enqueue_film_render(film)
-    limits.count_render(user)
+        limits.count_render(user)
     film.refresh_from_db()
     return True
 

@@ -90,9 +90,37 @@ def _day_key(user):
     return f"{KEY_PREFIX}:renders-today:{user.pk}:{int(time.time() // 86400)}"
 
 
+def hold_render_caps(user):
+    """Makes this transaction the only one that may check and count `user`'s renders until it
+    ends. Call it inside transaction.atomic(), before check_render_allowed, and count the render
+    in the same transaction.
+
+    Without it two requests at the same instant both count "one film rendering", both pass a cap
+    of two, and both queue: the check and the count are two statements, and nothing kept another
+    request from counting in between (six requests at once let three through). The lock is on the
+    user's own row, so it queues one person's render requests and nobody else's:
+    - Postgres: SELECT ... FOR NO KEY UPDATE. Not FOR UPDATE: inserting a film takes FOR KEY SHARE
+      on its owner's row (the foreign key), which FOR UPDATE would wait on, so two requests that
+      had each inserted a draft (the API makes the film and renders it in one transaction) would
+      deadlock; NO KEY UPDATE still excludes itself. Postgres re-reads the count after the wait
+      (READ COMMITTED takes a new snapshot per statement), so it sees the film just queued.
+    - SQLite ignores FOR UPDATE, and needs no row lock: settings open every transaction with
+      BEGIN IMMEDIATE, which takes the database's write lock at once, so transactions that count
+      run one after another. What matters there is that the count runs inside that transaction,
+      not before it.
+    A Redis lock would do on both, but adds a lock that can expire mid-request and a second
+    system that must be up; the database already orders these writes."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    no_key = connection.features.has_select_for_no_key_update
+    list(get_user_model().objects.select_for_update(no_key=no_key).filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def check_render_allowed(user):
     """Raises LimitReached when the user already has RENDERS_AT_ONCE films queued or rendering, or
-    has asked for RENDERS_PER_DAY renders today (UTC day)."""
+    has asked for RENDERS_PER_DAY renders today (UTC day). It only holds against requests at the
+    same instant inside a transaction that called hold_render_caps first."""
     from theatre.models import Film
 
     running = Film.objects.filter(owner=user, status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).count()
@@ -105,6 +133,8 @@ def check_render_allowed(user):
 
 
 def count_render(user):
+    """Counts a render against today's cap; call it before the transaction of hold_render_caps
+    ends, so the next request of the same user sees it."""
     key = _day_key(user)
     cache.add(key, 0, timeout=86400 + 60)
     cache.incr(key)
