@@ -26,7 +26,7 @@ from theatre.services import casting
 from tests.support.filmmaking import jpeg_bytes, make_avatar, make_story_script
 from tests.support.users import make_user
 
-pytestmark = pytest.mark.slow  # a few hundred requests
+SLOW = pytest.mark.slow  # the fuzzing: a few hundred requests; the table checks are instant
 
 
 def rows():
@@ -295,6 +295,7 @@ HYPOTHESIS = dict(max_examples=10, deadline=None, derandomize=True, database=Non
                                          HealthCheck.data_too_large])
 
 
+@SLOW
 @pytest.mark.parametrize("name", sorted(name for name, case in CASES.items() if case.data is None))
 @hypothesis_settings(**HYPOTHESIS)
 @given(data=st.data())
@@ -308,6 +309,7 @@ def test_any_post_to_a_form_is_answered_and_a_refusal_changes_nothing(client, si
     assert_answered_and_clean(response, before, case, form_page=True)
 
 
+@SLOW
 @hypothesis_settings(**{**HYPOTHESIS, "max_examples": 40})
 @given(data=st.data())
 def test_any_storyboard_post_is_answered_and_a_refusal_changes_nothing(client, site, data):
@@ -319,6 +321,7 @@ def test_any_storyboard_post_is_answered_and_a_refusal_changes_nothing(client, s
         assert len(response.context["shots"].forms) <= 6  # whatever TOTAL_FORMS claimed
 
 
+@SLOW
 @pytest.mark.parametrize("name", sorted(READ_ONLY))
 @hypothesis_settings(**{**HYPOTHESIS, "max_examples": 2})
 @given(fields=form_data(["name", "action", "id", "csrfmiddlewaretoken"]))

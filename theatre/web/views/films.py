@@ -36,7 +36,7 @@ def film(request, film_id):
     context.update(
         is_owner=is_owner,
         may_take_down=sharing.may_take_down(film, request.user),
-        my_take_down=sharing.took_down(film, request.user),
+        my_take_down=not is_owner and sharing.took_down(film, request.user),  # the owner's page has no button
         share_form=ShareLinkForm() if is_owner else None,
         share_links=film.share_links.order_by("-created") if is_owner else (),
         progress_words=json.dumps(_progress_words(), ensure_ascii=False),
