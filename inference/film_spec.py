@@ -67,14 +67,28 @@ def cast_ref(role, avatar, folder):
     folder.mkdir(parents=True, exist_ok=True)
     ordered = sorted(avatar.frames.all(), key=lambda f: (not f.chosen, f.time))
     frames = [fetch(frame.image, folder / f"frame-{index}") for index, frame in enumerate(ordered)]
+    profile = avatar.voice_profile or {}
+    clip, window = None, None
+    if profile.get("has_speech") and avatar.clip:
+        # The clip travels only for avatars that speak (a video reference with its sound, for h3).
+        clip, window = fetch(avatar.clip, folder / "clip"), speech_window(ordered, profile)
     return CastRef(
         role_key=role.key, name=avatar.name, kind=avatar.kind,
         description=avatar.description or role.description,
         reference_images=frames, crop=fetch(avatar.crop, folder / "crop") if avatar.crop else None,
         voice_profile=avatar.voice_profile or {},
         voice_sample=fetch(avatar.voice_sample, folder / "voice") if avatar.voice_sample else None,
-        voice_preset=avatar.voice_preset,
+        voice_preset=avatar.voice_preset, clip=clip, clip_window=window,
     )
+
+
+def speech_window(frames, profile, longest=5.0):
+    """Where in the clip the avatar speaks best: the ingest picked its reference frames and its
+    voice sample from one best window (inference/media/selection.best_window); the window starts
+    at or before the earliest of those frames and lasts as long as the voice sample."""
+    start = max(0.0, min((frame.time for frame in frames), default=0.0) - 0.25)
+    seconds = float(profile.get("duration") or longest)
+    return round(start, 3), round(start + min(longest, max(1.5, seconds)), 3)
 
 
 def fetch(field_file, stem):

@@ -85,6 +85,7 @@ def avatar_job_failed(job, connection, exc_type, exc_value, traceback):
 def render_film(film_id, on_progress=None):
     from theatre.models import Film
 
+    from .backends.base import RenderCancelled
     from .film_spec import RenderRefused, build_film_spec
     from .render import RenderError, render_film_files
 
@@ -100,8 +101,17 @@ def render_film(film_id, on_progress=None):
     try:
         with tempfile.TemporaryDirectory(prefix="film-") as workdir:
             spec = build_film_spec(film, workdir)
-            result = render_film_files(spec, Path(workdir), on_progress=reporter)
-            _store_film(film, result)
+            result = render_film_files(spec, Path(workdir), on_progress=reporter,
+                                       should_cancel=CancelCheck(film.pk))
+            if not _store_film(film, result):
+                raise RenderCancelled("The film was cancelled as it finished.")
+    except RenderCancelled:
+        # Its owner cancelled it (theatre.services.casting.cancel_render put the row back to draft):
+        # nothing to fail and nothing to store; the work folder is gone with the `with`.
+        log.info("render of film %s stopped: the film was cancelled", film.pk)
+        film.refresh_from_db()
+        broadcast(film_group(film.pk), **film_status(film))
+        return
     except (RenderRefused, RenderError) as error:
         fail_film(film, str(error))
         return
@@ -114,8 +124,13 @@ def render_film(film_id, on_progress=None):
 
 
 def _store_film(film, result):
+    """Stores the files and marks the film done, unless it was cancelled meanwhile (False then)."""
     from theatre.models import Film
 
+    from .media.provenance import public_model_name
+
+    if not Film.objects.filter(pk=film.pk, status=Film.Status.RENDERING).exists():
+        return False
     saved = []
     try:
         with open(result.video, "rb") as video, open(result.poster, "rb") as poster:
@@ -129,11 +144,20 @@ def _store_film(film, result):
             field.delete(save=False)
         film.video, film.poster = None, None
         raise
-    film.status, film.stage, film.progress = Film.Status.DONE, "done", 100
-    film.backend, film.duration, film.rendered_at = result.backend, result.duration, timezone.now()
-    film.failure_reason = ""
-    film.save()
+    with transaction.atomic():
+        # The row is locked so a cancel arriving now either lands first (and the files go) or waits
+        # for a finished film, which it then leaves alone.
+        if not Film.objects.select_for_update().filter(pk=film.pk, status=Film.Status.RENDERING).exists():
+            film.video.delete(save=False)
+            film.poster.delete(save=False)
+            return False
+        film.status, film.stage, film.progress = Film.Status.DONE, "done", 100
+        film.backend, film.duration, film.rendered_at = result.backend, result.duration, timezone.now()
+        film.model, film.sound = public_model_name(result.model)[:120], result.sound
+        film.failure_reason = ""
+        film.save()
     broadcast(film_group(film.pk), **film_status(film))
+    return True
 
 
 def _notify_cast(film):
@@ -172,6 +196,20 @@ def film_job_failed(job, connection, exc_type, exc_value, traceback):
         fail_film(film, GENERIC_FILM_FAILURE)
 
 
+class CancelCheck:
+    """The render's cancel hook, asked after every step: has the film stopped being rendering? A
+    cancel puts the row back to draft (theatre.services.casting.cancel_render); a film deleted
+    meanwhile counts as cancelled too. One primary-key lookup a step: a GPU step takes seconds."""
+
+    def __init__(self, film_id):
+        self.film_id = film_id
+
+    def __call__(self):
+        from theatre.models import Film
+
+        return not Film.objects.filter(pk=self.film_id, status=Film.Status.RENDERING).exists()
+
+
 class ProgressReporter:
     """Writes progress to the film row and broadcasts it, at most a few times a second, so a fast
     renderer does not spend its time on database writes."""
@@ -191,6 +229,10 @@ class ProgressReporter:
         self.last, self.last_stage = now, progress.stage
         film = self.film
         film.stage, film.progress, film.heartbeat = progress.stage, min(99, progress.percent), timezone.now()
-        type(film).objects.filter(pk=film.pk).update(stage=film.stage, progress=film.progress, heartbeat=film.heartbeat)
+        # Only while it is rendering: a cancelled film must not be written back to "shot 2, 40 %".
+        updated = type(film).objects.filter(pk=film.pk, status=film.Status.RENDERING).update(
+            stage=film.stage, progress=film.progress, heartbeat=film.heartbeat)
+        if not updated:
+            return
         broadcast(film_group(film.pk), **film_status(film), shot=progress.shot, shots=progress.shots,
                   step=progress.step, steps=progress.steps)

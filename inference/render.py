@@ -1,6 +1,10 @@
-"""Renders a FilmSpec to an MP4 and a poster: voices and timing first (shots last as long as their
-lines), then each shot's frames from the backend, with subtitles and the AI labels burned in, streamed
-to the encoder so memory does not grow with the film's length; then the file's Content Credentials."""
+"""Renders a FilmSpec to an MP4 and a poster, then gives the file its Content Credentials.
+
+A backend that does not speak (preview, wan) gets today's voice plan first: every line synthesised,
+shots as long as their lines, our track muxed under its frames. A backend that speaks (h3) makes the
+film's sound itself and sets the shots' and lines' timing; no synthetic voice is laid over it. Either
+way the frames get subtitles and the AI labels and are streamed to the encoder, so memory does not
+grow with the film's length, and the provenance says whose the sound is."""
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,18 +28,38 @@ class RenderResult:
     poster: Path
     backend: str
     duration: float
+    model: str = ""
+    sound: str = ""  # "model", "synthetic" or "none": whose the film's sound is
 
 
-def render_film_files(spec, workdir, *, on_progress=None, backend=None, voice_backend=None):
-    from .backends import BackendUnavailable, get_backend
-    from .voice.base import get_voice_backend
-    from .voice.timing import TimingError, plan_film_audio
+def render_film_files(spec, workdir, *, on_progress=None, backend=None, voice_backend=None, should_cancel=None):
+    from .backends import SOUND_MODEL, SOUND_NONE, SOUND_SYNTHETIC, BackendUnavailable, get_backend
 
     report = on_progress or (lambda progress: None)
     try:
         backend = backend or get_backend(settings.THEATRE_BACKEND)
     except BackendUnavailable as error:
         raise RenderError(str(error)) from error
+    audio = None
+    if backend.speaks:
+        sound = SOUND_MODEL
+    else:
+        audio = _voice_plan(spec, report, voice_backend)
+        sound = SOUND_SYNTHETIC if audio.cues else SOUND_NONE
+    video, poster = Path(workdir) / "film.mp4", Path(workdir) / "poster.jpg"
+    stamp = FilmStamp.for_film(spec, backend, site=settings.SITE_NAME, producer=settings.AIGC_PRODUCER, sound=sound)
+    _encode(spec, backend, audio, video, poster, report, stamp.metadata, should_cancel)
+    report(Progress("assembling", 99, shots=len(spec.shots)))
+    _sign(stamp, video)
+    return RenderResult(video=video, poster=poster, backend=backend.name, duration=round(spec.duration, 3),
+                        model=backend.model, sound=sound)
+
+
+def _voice_plan(spec, report, voice_backend):
+    """Our voices for a backend that does not speak: shots lengthened to hold their lines."""
+    from .voice.base import get_voice_backend
+    from .voice.timing import TimingError, plan_film_audio
+
     report(Progress("voices", 2, shots=len(spec.shots)))
     try:
         audio = plan_film_audio(spec.shots, spec.cast, voice_backend or get_voice_backend(),
@@ -44,12 +68,7 @@ def render_film_files(spec, workdir, *, on_progress=None, backend=None, voice_ba
         raise RenderError(str(error)) from error
     for shot, duration in zip(spec.shots, audio.shot_durations):
         shot.duration = duration
-    video, poster = Path(workdir) / "film.mp4", Path(workdir) / "poster.jpg"
-    stamp = FilmStamp.for_film(spec, backend, site=settings.SITE_NAME, producer=settings.AIGC_PRODUCER)
-    _encode(spec, backend, audio, video, poster, report, stamp.metadata)
-    report(Progress("assembling", 99, shots=len(spec.shots)))
-    _sign(stamp, video)
-    return RenderResult(video=video, poster=poster, backend=backend.name, duration=round(spec.duration, 3))
+    return audio
 
 
 def _sign(stamp, video):
@@ -65,7 +84,7 @@ def _sign(stamp, video):
                             "certificate does not work. Please tell the site's operator.")) from error
 
 
-def _encode(spec, backend, audio, video, poster, report, metadata):
+def _encode(spec, backend, audio, video, poster, report, metadata, should_cancel=None):
     from .media.assemble import write_film
 
     def shot_progress(progress):
@@ -76,7 +95,8 @@ def _encode(spec, backend, audio, video, poster, report, metadata):
         report(Progress("shot", 10 + int(0.85 * progress.percent), shot=progress.shot, shots=progress.shots,
                         step=progress.step, steps=progress.steps))
 
-    write_film(spec, backend, video, audio=audio.track, audio_rate=audio.rate, loudness=audio.loudness,
-               poster_path=poster, on_progress=shot_progress, extra_metadata=metadata)
+    voices = {} if audio is None else {"audio": audio.track, "audio_rate": audio.rate, "loudness": audio.loudness}
+    write_film(spec, backend, video, poster_path=poster, on_progress=shot_progress, extra_metadata=metadata,
+               should_cancel=should_cancel, **voices)
     if not poster.exists():
         raise RenderError(_("The film has no frames."))

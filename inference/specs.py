@@ -21,6 +21,14 @@ class CastRef:
     voice_profile: dict = field(default_factory=dict)  # median_pitch_hz, pitch_range_semitones, ...
     voice_sample: Path | None = None  # the avatar's own speech, for cloning backends
     voice_preset: str = ""  # a named voice when the clip had no speech
+    # The avatar's own clip and the stretch of it where it speaks best (start, end in seconds), for
+    # a generator that takes a video reference with its sound (h3); set only when the clip has speech.
+    clip: Path | None = None
+    clip_window: tuple[float, float] | None = None
+
+    @property
+    def has_speech(self) -> bool:
+        return bool(self.voice_profile.get("has_speech"))
 
 
 @dataclass

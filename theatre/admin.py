@@ -80,12 +80,12 @@ class CastMemberInline(admin.TabularInline):
 
 @admin.register(Film)
 class FilmAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "status", "backend", "progress", "taken_down", "created")
-    list_filter = ("status", "backend", "taken_down")
+    list_display = ("title", "owner", "status", "backend", "model", "sound", "progress", "taken_down", "created")
+    list_filter = ("status", "backend", "sound", "taken_down")
     search_fields = ("title", "owner__username")
     raw_id_fields = ("owner", "script", "remixed_from")
     readonly_fields = (
-        "video", "poster", "duration", "backend", "stage", "progress", "job_id", "render_attempts",
+        "video", "poster", "duration", "backend", "model", "sound", "stage", "progress", "job_id", "render_attempts",
         "queued_at", "heartbeat", "view_count", "created", "rendered_at",
     )
     inlines = (CastMemberInline,)

@@ -202,6 +202,9 @@ class Film(models.Model):
     seed = models.BigIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     backend = models.CharField(max_length=20, blank=True, help_text="Which renderer made it.")
+    model = models.CharField(max_length=120, blank=True, help_text="The generator model that made it.")
+    # Whose the sound is: "model" (made with the picture), "synthetic" (our voices) or "none".
+    sound = models.CharField(max_length=10, blank=True, help_text="Whose the sound is: the model's or synthetic.")
     stage = models.CharField(max_length=80, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
     failure_reason = models.CharField(max_length=300, blank=True)

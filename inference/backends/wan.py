@@ -200,3 +200,23 @@ def wan_backend(source=None, *, lora: str | None = None, cpu_offload: bool = Fal
     defaults = {"steps": 8, "guidance": 1.0} if lora else {"steps": 30, "guidance": 5.0}
     return WanBackend(pipe, model=str(source), steps=steps or defaults["steps"],
                       guidance=guidance if guidance is not None else defaults["guidance"], **options)
+
+
+def wan_backend_from_settings(**options):
+    """The registry's factory: the wan backend with the WAN_* settings filled in. The installed
+    weights folder wins; else the model id, which loads only if already in the HF cache. Neither:
+    say so now, before anything asks for CUDA, so the film's reason is about weights."""
+    from inference.backends import _setting
+    from inference.weights import installed_source
+
+    folder = _setting("WAN_WEIGHTS_DIR", None)
+    folder = Path(folder) if folder else None
+    if "source" not in options:
+        options["source"] = installed_source()
+        if options["source"] is None:
+            raise not_installed(folder or _setting("WAN_MODEL", None))
+    options.setdefault("weights_dir", folder)
+    options.setdefault("lora", _setting("WAN_LORA", "") or None)
+    options.setdefault("cpu_offload", _setting("WAN_CPU_OFFLOAD", False))
+    options.setdefault("vae_tiling", _setting("WAN_VAE_TILING", False))
+    return wan_backend(**options)

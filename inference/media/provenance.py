@@ -62,15 +62,18 @@ class FilmStamp:
     site: str  # the site's name: who made the film
     producer: str  # ContentProducer / ContentPropagator: the site's name or its registered code
     parent: ParentFilm | None = None
+    # Whose the sound is: "model" (the generator made it with the picture), "synthetic" (our voice
+    # plan spoke the lines over a silent generator), "none" (no lines, no sound from the model).
+    sound: str = ""
     manifest_label: str = field(default_factory=lambda: f"urn:c2pa:{uuid.uuid4()}")
     when: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
     @classmethod
-    def for_film(cls, spec, backend, *, site: str, producer: str = "") -> "FilmStamp":
+    def for_film(cls, spec, backend, *, site: str, producer: str = "", sound: str = "") -> "FilmStamp":
         """The stamp of a film about to be rendered from `spec` by `backend`."""
         return cls(film_id=spec.film_id, title=spec.title, backend=backend.name, model=backend.model,
                    seed=spec.seed, language=spec.language, site=site, producer=producer or site,
-                   parent=spec.parent)
+                   parent=spec.parent, sound=sound)
 
     @property
     def aigc(self) -> dict:
@@ -87,16 +90,17 @@ class FilmStamp:
     def metadata(self) -> dict:
         """What the FilmWriter adds to the provenance record (and writes as the AIGC field)."""
         return {"AIGC": self.aigc, "site": self.site, "manifest": self.manifest_label,
-                "language": self.language, "remix_of": self.parent.film_id if self.parent else None}
+                "language": self.language, "remix_of": self.parent.film_id if self.parent else None,
+                "sound": self.sound}
 
     def manifest(self) -> dict:
         model = public_model_name(self.model)
         film = {"film_id": self.film_id, "title": self.title, "site": self.site, "backend": self.backend,
                 "model": model, "seed": self.seed, "language": self.language, "created": self.when,
-                "aigc": self.aigc}
+                "sound": self.sound, "aigc": self.aigc}
         created = {"action": "c2pa.created", "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA, "when": self.when,
                    "softwareAgent": {"name": model or self.backend},
-                   "parameters": {"backend": self.backend, "model": model}}
+                   "parameters": {"backend": self.backend, "model": model, "sound": self.sound}}
         if self.parent:
             film["remix_of"] = self.parent.film_id
             if self.parent.video:

@@ -125,3 +125,33 @@ def test_no_notice_when_the_configured_generator_can_run(client, alice, private_
     client.force_login(alice)
     assert 'id="backend-notice"' not in client.get(reverse("theatre:film_edit", args=[film.pk])).content.decode()
     weights.forget_backend_state()
+
+
+@pytest.fixture(scope="module")
+def tiny_h3_weights(tmp_path_factory):
+    pytest.importorskip("diffusers")
+    from inference.backends.h3_tiny import save_tiny_h3_pipeline
+
+    return save_tiny_h3_pipeline(tmp_path_factory.mktemp("weights") / "h3")
+
+
+def test_check_with_model_h3_checks_and_loads_a_minimax_h3_folder(tiny_h3_weights):
+    out = fetch_weights("--model", "h3", "--check", "--load", "--dir", str(tiny_h3_weights))
+    assert "complete MiniMaxH3ModularPipeline (ref2va)" in out
+    assert "Loaded MiniMaxH3ModularPipeline" in out
+    assert "H3_LICENCE_ACCEPTED" in out  # the site will not use it until the operator accepts the licence
+
+
+def test_check_with_model_h3_names_the_missing_parts(tmp_path, tiny_h3_weights):
+    import shutil
+
+    broken = Path(shutil.copytree(tiny_h3_weights, tmp_path / "h3"))
+    shutil.rmtree(broken / "audio_vae")
+    with pytest.raises(CommandError, match="missing: audio_vae/"):
+        fetch_weights("--model", "h3", "--check", "--dir", str(broken))
+
+
+def test_fetch_weights_for_h3_fails_clearly_offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(CommandError, match="Could not download MiniMaxAI/MiniMax-H3"):
+        fetch_weights("--model", "h3", "--dir", str(tmp_path / "h3"))

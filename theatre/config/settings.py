@@ -219,7 +219,8 @@ CACHES = {
     }
 }
 
-# The generator: "auto" picks wan when CUDA and weights are present, else preview.
+# The generator (inference/backends/__init__.py's registry): "auto" picks h3 when its licence is
+# accepted and CUDA and its weights are present, else wan when CUDA and its weights are, else preview.
 THEATRE_BACKEND = os.environ.get("THEATRE_BACKEND", "auto")
 WAN_MODEL = os.environ.get("WAN_MODEL", "Wan-AI/Wan2.1-VACE-1.3B-diffusers")
 WAN_WEIGHTS_DIR = Path(os.environ.get("WAN_WEIGHTS_DIR", VAR_DIR / "weights" / "wan2.1-vace-1.3b"))
@@ -230,6 +231,13 @@ VOICE_BACKEND = os.environ.get("VOICE_BACKEND", "espeak")
 VOICE_CLONE_WEIGHTS_DIR = Path(os.environ.get("VOICE_CLONE_WEIGHTS_DIR", VAR_DIR / "weights" / "cosyvoice2-0.5b"))
 WAN_CPU_OFFLOAD = env_bool("WAN_CPU_OFFLOAD", False)
 WAN_VAE_TILING = env_bool("WAN_VAE_TILING", False)
+# MiniMax-H3 (the h3 backend: picture and sound together). Its weights' licence is not Apache-2.0
+# and excludes some territories: the site never uses h3 until the operator sets this.
+H3_LICENCE_ACCEPTED = env_bool("H3_LICENCE_ACCEPTED", False)
+H3_MODEL = os.environ.get("H3_MODEL", "MiniMaxAI/MiniMax-H3")
+H3_WEIGHTS_DIR = Path(os.environ.get("H3_WEIGHTS_DIR", VAR_DIR / "weights" / "minimax-h3"))
+H3_CPU_OFFLOAD = env_bool("H3_CPU_OFFLOAD", False)  # diffusers' auto CPU offload, for 80 GB cards
+H3_STEPS = int(os.environ.get("H3_STEPS", "30"))
 FILM_MAX_SECONDS = 15.0
 FILM_MAX_SHOTS = 6
 

@@ -125,6 +125,26 @@ def check_cast(film):
                 "avatar": member.avatar.name, "role": member.role.name})
 
 
+def speaking_stars_notice(film):
+    """When this site's generator makes the film's sound and copies voices from at most three clips
+    (h3), what this cast's speaking stars beyond three will do; "" otherwise (the casting page)."""
+    from inference.backends.h3 import MAX_VIDEOS, cast_notice
+    from inference.weights import backend_speaks
+
+    by_role = {m.role.key: m.avatar for m in film.cast.select_related("avatar", "role")}
+    order = []  # by first appearance in the script, the order the h3 backend gives its references
+    for shot in film.script.shots.all():
+        for key in list(shot.role_keys) + [line.get("role") for line in shot.dialogue]:
+            if key in by_role and key not in order:
+                order.append(key)
+    order += [key for key in by_role if key not in order]
+    speaking = [by_role[k].name for k in order
+                if (by_role[k].voice_profile or {}).get("has_speech") and by_role[k].clip]
+    if len(speaking) <= MAX_VIDEOS or not backend_speaks():
+        return ""
+    return cast_notice(speaking, film.script.language)
+
+
 def request_render(film, user):
     """Queues a render once: a double click or a second tab finds the film already queued. The
     conditional UPDATE is the guard: of two requests at the same moment, in threads or processes,
@@ -158,27 +178,26 @@ def request_render(film, user):
 
 
 def cancel_render(film, user):
-    """Takes a queued film out of the render queue, back to a draft its owner may change and
-    render again; True when it was cancelled, False when it was not waiting (a second click). A
-    render already running cannot be stopped from here yet (CastingError), so nothing claims a
-    cancel that the worker would not honour."""
+    """Stops a film's render, back to a draft its owner may change and render again; True when it
+    was cancelled, False when there was nothing to stop (a second click). A queued film leaves the
+    queue; a rendering one is stopped by its worker, which asks after every step (a denoise step,
+    a preview frame) whether the film is still rendering (inference.jobs.CancelCheck) and, seeing
+    the draft, stops within that step and stores nothing."""
     from inference.queueing import cancel_queued_job
 
     if film.owner_id != user.pk:
         raise CastingError(_("Only the film's owner can cancel its render."))
-    job_id = Film.objects.filter(pk=film.pk).values_list("job_id", flat=True).first()
+    status, job_id = Film.objects.filter(pk=film.pk).values_list("status", "job_id").first() or ("", "")
     with transaction.atomic():
-        # The same guard as request_render: of a cancel and a worker picking the job up at the same
-        # moment, exactly one changes the row (the job does nothing for a film no longer queued).
-        updated = Film.objects.filter(pk=film.pk, status=Film.Status.QUEUED).update(
+        # The same guard as request_render: of a cancel and a worker finishing at the same moment,
+        # exactly one changes the row (the job stores a film only while it still says rendering).
+        updated = Film.objects.filter(pk=film.pk, status__in=[Film.Status.QUEUED, Film.Status.RENDERING]).update(
             status=Film.Status.DRAFT, stage="", progress=0, queued_at=None, job_id="")
     film.refresh_from_db()
     if not updated:
-        if film.status == Film.Status.RENDERING:
-            raise CastingError(_("This film is already being filmed and can no longer be cancelled; it will be ready soon."))
         return False
-    if job_id:
-        cancel_queued_job(job_id)
+    if job_id and status == Film.Status.QUEUED:
+        cancel_queued_job(job_id)  # a started job is left to RQ: it stops by itself and ends normally
     return True
 
 

@@ -27,10 +27,20 @@ class SharingError(Exception):
     """A change that is not allowed; the message is for the person who asked for it."""
 
 
-def renderer_name(backend):
-    """Human name of the renderer that made a film ("" when it is not known yet)."""
-    names = {"preview": _("the CPU preview renderer"), "wan": "Wan2.1-VACE"}
-    return names.get(backend, backend)
+def renderer_name(backend, model=""):
+    """Human name of the renderer that made a film ("" when it is not known yet), with the model
+    it recorded when that says more than the name (the weights' repository, a tiny test fake)."""
+    names = {"preview": _("the CPU preview renderer"), "wan": "Wan2.1-VACE", "h3": "MiniMax-H3",
+             "tiny-h3": _("the tiny MiniMax-H3 test generator"), "tiny": _("the tiny Wan test generator")}
+    name = names.get(backend, backend)
+    return f"{name} ({model})" if model and backend in ("h3", "wan", "tiny-h3") and model != name else name
+
+
+def sound_source(sound):
+    """Whose a film's sound is, in words ("" for films rendered before this was recorded)."""
+    return {"model": _("Sound and voices made by the model, with the picture."),
+            "synthetic": _("Voices synthesised by this site's text-to-speech."),
+            "none": ""}.get(sound, "")
 
 
 def is_shareable(film):

@@ -1,6 +1,4 @@
 """The prompt parser on a table of Chinese and English prompts, tidy and messy, and its errors."""
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,13 +195,12 @@ def test_it_takes_durations_written_in_the_prompt():
     assert "4s" not in parsed.shots[0].action
 
 
-def test_it_parses_two_thousand_characters_quickly():
+def test_it_parses_two_thousand_characters_in_six_shots_within_the_film_length():
+    # How fast is bench/script_speed.py's business (a ratio against a short prompt, same run).
     assert len(LONG_SHOTS) >= 2000
-    started = time.perf_counter()
 
     parsed = parse_prompt(LONG_SHOTS)
 
-    assert time.perf_counter() - started < 0.5
     assert len(parsed.shots) == 6
     assert parsed.duration <= 15.0
 

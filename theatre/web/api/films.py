@@ -148,11 +148,11 @@ def retry_film(request, film_id: Id):
 
 @router.post("/films/{int:film_id}/cancel/", response=answers({200: FilmOut}, 404, 409), url_name="film_cancel")
 def cancel_film(request, film_id: Id):
-    """Takes my queued film out of the queue, back to a draft (nothing to do for a draft). A
-    render that has started, or a finished or failed film, answers 409."""
+    """Stops my film's render, back to a draft (nothing to do for a draft): a queued film leaves
+    the queue, a rendering one stops within its current step. A finished or failed film answers 409."""
     film = _film(request, film_id)
     if film.status in (film.Status.DONE, film.Status.FAILED):
-        raise Conflict(_("Only a queued film can be cancelled; this one is %(status)s.") % {"status": film.get_status_display()})
+        raise Conflict(_("Only a queued or rendering film can be cancelled; this one is %(status)s.") % {"status": film.get_status_display()})
     try:
         casting.cancel_render(film, request.user)
     except casting.CastingError as error:

@@ -83,6 +83,7 @@ def film_edit(request, pk):
     return render(request, "theatre/film_edit.html", {
         "film": film, "shots": shots, "cast_forms": _cast_forms(film, request.user),
         "missing": casting.uncast_roles(film), "duration": sum(s.duration for s in film.script.shots.all()),
+        "speaking_notice": casting.speaking_stars_notice(film),
     })
 
 

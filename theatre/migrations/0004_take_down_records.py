@@ -15,7 +15,7 @@ def record_earlier_take_downs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("theatre", "0002_film_webhook"),
+        ("theatre", "0003_film_model_and_sound"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
