@@ -21,7 +21,7 @@ User = get_user_model()
 def signup(request):
     if request.user.is_authenticated:
         return redirect("theatre:home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             # The user and the profile, or neither. The form checked the handle is free, but two
@@ -47,7 +47,8 @@ def _safe_next(request):
 
 @login_required
 def edit_profile(request):
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user.profile)
+    posted = request.method == "POST"  # an empty POST is a bound form too: it gets "required", not a blank page
+    form = ProfileForm(request.POST if posted else None, request.FILES if posted else None, instance=request.user.profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Profile saved."))
@@ -90,7 +91,7 @@ def api_token(request):
 @login_required
 def friend_list(request):
     user = request.user
-    form = FindFriendForm(request.POST or None)
+    form = FindFriendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result = friends.send_request(user, form.cleaned_data["handle"])

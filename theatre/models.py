@@ -227,7 +227,8 @@ class Film(models.Model):
     poster = models.ImageField(upload_to="films/posters/", blank=True)
     duration = models.FloatField(default=0.0)
     remixed_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="remixes")
-    taken_down = models.BooleanField(default=False, help_text="Taken down by the owner of an avatar in it.")
+    taken_down = models.BooleanField(
+        default=False, help_text="Has a take-down in force (TakeDown rows; kept by theatre.services.sharing).")
     job_id = models.CharField(max_length=64, blank=True)
     render_attempts = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -262,6 +263,28 @@ class CastMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["film", "role"], name="one_avatar_per_role")]
+
+
+class TakeDown(models.Model):
+    """One person's take-down of a film: it holds until that person lifts it. A film is down while
+    any holds (Film.taken_down mirrors that), so the owner of one avatar in it cannot undo another's,
+    nor can the film's owner undo theirs."""
+
+    class Reason(models.TextChoices):
+        OWNER = "owner", _("its owner took it down")
+        IN_CAST = "in_cast", _("their avatar is in it")
+        AVATAR_DELETED = "avatar_deleted", _("their avatar in it was deleted")
+        EARLIER = "earlier", _("taken down before take-downs were recorded")
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="take_downs")
+    # Kept when the account goes: a take-down by someone who deleted themselves holds for good.
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="take_downs")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [models.UniqueConstraint(fields=["film", "by"], name="one_take_down_per_person")]
 
 
 def new_share_token():

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import av
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 MIN_SECONDS = 1.5
@@ -28,21 +29,34 @@ MESSAGES = {
     "truncated": _("This video seems incomplete, perhaps the upload was cut short. Please try again."),
     "corrupt": _("This video is damaged and cannot be played to the end. Please record it again."),
     "no_video_stream": _("This file has no picture, only sound. Please upload a video clip."),
-    "too_short": _("This clip is too short. Please record at least 2 seconds."),
-    "too_long": _("This clip is too long. Please keep it under 30 seconds; 2 to 5 seconds is best."),
+    "too_short": _("This clip is too short. Please record at least %(min_seconds)s seconds; 2 to 5 seconds is best."),
+    "too_long": _("This clip is too long. Please keep it under %(max_seconds)s seconds; 2 to 5 seconds is best."),
     "too_small_dims": _("This video is too small to see anyone in it. Please record at a higher quality."),
-    "too_large_dims": _("This video is larger than we can handle (more than 4096 pixels on a side)."),
+    "too_large_dims": _("This video is larger than we can handle (more than %(max_side)s pixels on a side)."),
     "bad_aspect": _("This video is too narrow or too wide. Please record in portrait or landscape."),
 }
 
 
+# The numbers the messages quote are the rules above, so a message cannot promise another limit.
+LIMITS = {"min_seconds": f"{MIN_SECONDS:g}", "max_seconds": f"{MAX_SECONDS:g}", "max_side": MAX_SIDE}
+# Formatted when shown, not when raised: the reader's language applies.
+_with_limits = lazy(lambda message: str(message) % LIMITS, str)
+
+
 class ClipError(Exception):
-    """A clip we refuse; `code` is a stable slug for code and tests, `message` is for the user."""
+    """A clip we refuse; `code` is a stable slug for code, logs and tests, `message` (and str())
+    is the sentence for the user, without the code."""
 
     def __init__(self, code: str, message=None):
         self.code = code
-        self.message = message if message is not None else MESSAGES[code]
-        super().__init__(f"{code}: {self.message}")
+        self.message = message if message is not None else _with_limits(MESSAGES[code])
+        super().__init__(code)
+
+    def __str__(self):
+        return str(self.message)
+
+    def __repr__(self):
+        return f"ClipError({self.code!r})"
 
 
 @dataclass

@@ -169,7 +169,12 @@ MEDIA_SENDFILE = os.environ.get("MEDIA_SENDFILE", "")
 MEDIA_SENDFILE_PREFIX = os.environ.get("MEDIA_SENDFILE_PREFIX", "/protected-media/")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bounds on what one request may make a web process read (files aside: the upload handlers cap
+# those). The largest page form, a 6-shot storyboard, sends about 45 fields and a few KB; the
+# admin's change lists stay well under 300 fields; an API body is a few KB of JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_MAX_BYTES", 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 300
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 AVATAR_CLIP_MAX_BYTES = int(os.environ.get("AVATAR_CLIP_MAX_BYTES", 80 * 1024 * 1024))
 FILE_UPLOAD_HANDLERS = [
     "theatre.config.uploads.CappedUploadHandler",
@@ -283,7 +288,10 @@ WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", 10))
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", 0.25))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the page, with Retry-After
+# The pause counts from the last failure before it, so Retry-After tells the truth: trying again
+# while paused (the right password too) does not start the pause over.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The reconciler (run every RECONCILE_EVERY seconds by `./run site`): a rendering film whose

@@ -59,3 +59,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Django's own request limits (too many fields, too big a body) answer 400 through this.
+handler400 = "theatre.web.views.errors.bad_request"

@@ -195,10 +195,13 @@ def delete_avatar(avatar):
     """Deletes the avatar and every file of its likeness: clip, frames, crop, poster, voice.
     Others' films with it are taken down first: once the avatar is gone its owner could no longer
     find them to do so."""
+    from theatre.models import TakeDown
     from theatre.services.sharing import take_down
 
-    for film in avatar.castings.select_related("film").exclude(film__owner=avatar.owner).exclude(film__taken_down=True):
-        take_down(film.film, avatar.owner)
+    # Their take-down holds for good: with the avatar gone, they can no longer reach the film to lift it.
+    castings = avatar.castings.select_related("film").exclude(film__owner=avatar.owner) if avatar.owner_id else ()
+    for casting in castings:
+        take_down(casting.film, avatar.owner, reason=TakeDown.Reason.AVATAR_DELETED)
     _delete_frames(avatar)
     for field in (avatar.clip, avatar.poster, avatar.crop, avatar.voice_sample, avatar.matte, avatar.matte_preview):
         if field:

@@ -7,14 +7,14 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from theatre.services.access import films_controlled_by
-from theatre.models import Film, Notification, ShareLink
+from theatre.models import Film, Notification, ShareLink, TakeDown
 
 # The session remembers which films it has counted, so a reload or a seek is not a new view.
 VIEWED_SESSION_KEY = "theatre_viewed_films"
@@ -169,33 +169,76 @@ def may_take_down(film, user):
     return films_controlled_by(user).filter(pk=film.pk).exists()
 
 
-def take_down(film, user):
+def take_down(film, user, reason=None):
     """Hides the film from everyone but its owner (and the people in it): friends and share links
-    stop working until it is restored. The film's owner is told who took it down."""
-    return _set_taken_down(film, user, True)
+    stop working. Each person's take-down is a TakeDown row that holds until that same person
+    lifts it (restore), whoever else restores theirs: the consent of everyone in a film counts.
+    The film's owner is told who took it down."""
+    if not may_take_down(film, user):
+        raise SharingError(_("Only the owner of the film or of an avatar in it can do that."))
+    if reason is None:
+        reason = TakeDown.Reason.OWNER if film.owner_id == user.pk else TakeDown.Reason.IN_CAST
+    with transaction.atomic():
+        _lock(film)
+        _record, created = TakeDown.objects.get_or_create(film=film, by=user, defaults={"reason": reason})
+        _mirror(film)
+        if created and film.owner_id != user.pk:
+            _tell_owner(film, _("%(name)s took down your film “%(title)s” because their avatar is in it."), user)
+    return film
 
 
 def restore(film, user):
-    return _set_taken_down(film, user, False)
-
-
-def _set_taken_down(film, user, taken_down):
+    """Lifts this person's own take-down (and any made before take-downs were recorded). The film
+    comes back only when no one else's take-down holds: the film's owner cannot lift the take-down
+    of someone in the film, nor one person another's."""
     if not may_take_down(film, user):
         raise SharingError(_("Only the owner of the film or of an avatar in it can do that."))
-    if film.taken_down == taken_down:
-        return film
-    film.taken_down = taken_down
     with transaction.atomic():
-        film.save(update_fields=["taken_down"])
-        if film.owner_id != user.pk:
-            name = user.profile.display_name if hasattr(user, "profile") else user.get_username()
-            if taken_down:
-                text = _("%(name)s took down your film “%(title)s” because their avatar is in it.")
+        _lock(film)
+        lifted, _count = film.take_downs.filter(Q(by=user) | Q(by__isnull=True, reason=TakeDown.Reason.EARLIER)).delete()
+        others = list(film.take_downs.select_related("by__profile"))
+        if not lifted and others:
+            raise SharingError(_("%(names)s took this film down; only they can restore it.") % {"names": _names(others)})
+        _mirror(film)
+        if lifted and film.owner_id != user.pk:
+            if others:
+                _tell_owner(film, _("%(name)s lifted their take-down of your film “%(title)s”; it stays down until "
+                                    "everyone who took it down restores it."), user)
             else:
-                text = _("%(name)s restored your film “%(title)s”.")
-            text = text % {"name": name, "title": film.title}
-            Notification.objects.create(user_id=film.owner_id, text=text[:300], url=film.get_absolute_url())
+                _tell_owner(film, _("%(name)s restored your film “%(title)s”."), user)
     return film
+
+
+def took_down(film, user):
+    """Whether this person's own take-down of the film holds (their button then says Restore)."""
+    return user.is_authenticated and film.take_downs.filter(by=user).exists()
+
+
+def _lock(film):
+    # One change of a film's take-downs at a time, so the mirror below cannot miss a concurrent one;
+    # and the flag as stored now, not as this copy of the film last saw it.
+    film.taken_down = Film.objects.select_for_update().filter(pk=film.pk).values_list("taken_down", flat=True).first()
+
+
+def _mirror(film):
+    # Film.taken_down is what every access query reads; it follows the rows, in the same transaction.
+    down = film.take_downs.exists()
+    if film.taken_down != down:
+        film.taken_down = down
+        film.save(update_fields=["taken_down"])
+
+
+def _names(take_downs):
+    return ", ".join(_display_name(t.by) if t.by else _("someone") for t in take_downs)
+
+
+def _display_name(user):
+    return user.profile.display_name if hasattr(user, "profile") else user.get_username()
+
+
+def _tell_owner(film, text, user):
+    text = text % {"name": _display_name(user), "title": film.title}
+    Notification.objects.create(user_id=film.owner_id, text=text[:300], url=film.get_absolute_url())
 
 
 def remember_link(session, token):

@@ -1,10 +1,16 @@
 """Forms of the film studio: the free prompt, a storyboard shot, a role's cast, the role swap."""
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from theatre.models import Shot
+from theatre.script.errors import MAX_SHOTS
 from theatre.script.timing import film_problem, shot_problem
+
+# As the API takes a shot (theatre/web/api/schemas.py: ShotIn, Line): more than any film needs.
+MAX_ACTION_CHARS = 1000
+MAX_LINES_CHARS = 12 * 300
 
 
 class PromptForm(forms.Form):
@@ -17,7 +23,7 @@ class PromptForm(forms.Form):
 
 class ShotForm(forms.ModelForm):
     dialogue_text = forms.CharField(
-        label=_("Lines"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Lines"), required=False, max_length=MAX_LINES_CHARS, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One line each, as role: text"),
     )
 
@@ -31,6 +37,8 @@ class ShotForm(forms.ModelForm):
     def __init__(self, *args, script=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.script = script
+        self.fields["action"].max_length = MAX_ACTION_CHARS
+        self.fields["action"].validators.append(MaxLengthValidator(MAX_ACTION_CHARS))
         names = {role.key: role.name for role in script.roles.all()} if script else {}
         if self.instance.pk:
             self.fields["dialogue_text"].initial = "\n".join(
@@ -86,6 +94,16 @@ class ShotForm(forms.ModelForm):
 
 
 class BaseShotFormSet(BaseModelFormSet):
+    """The storyboard page edits the shots the film has, each once: the page has no "add shot"
+    (a shot comes from the prompt, the template or the API's shot list, which number it), so a row
+    it never sends (no id, another film's shot, a shot twice, one missing) is refused as a whole,
+    in one sentence, rather than saved half-made."""
+
+    default_error_messages = {
+        "too_many_forms": _("A film has at most %(num)d shots."),
+        "missing_management_form": _("This form is missing part of the page (%(field_names)s). Reload the page and try again."),
+    }
+
     def __init__(self, *args, script=None, **kwargs):
         self.script = script
         super().__init__(*args, **kwargs)
@@ -95,14 +113,30 @@ class BaseShotFormSet(BaseModelFormSet):
 
     def clean(self):
         super().clean()
+        if not self._rows_are_the_films_shots():
+            count = len(self.get_queryset())
+            raise forms.ValidationError(
+                _("The storyboard edits this film's %(count)d shots as the page shows them, no more and no fewer. "
+                  "Reload the page and try again."), params={"count": count}, code="not_these_shots")
         if any(self.errors):
             return
         problem = film_problem([form.timing() for form in self.forms], self.script.language if self.script else "en")
         if problem:
             raise forms.ValidationError(problem)
 
+    def _rows_are_the_films_shots(self):
+        ids = [form.instance.pk for form in self.forms]
+        return (None not in ids and not any(form.errors.get("id") for form in self.forms)
+                and sorted(ids) == sorted(shot.pk for shot in self.get_queryset()))
 
-ShotFormSet = modelformset_factory(Shot, form=ShotForm, formset=BaseShotFormSet, extra=0, can_delete=False)
+
+# max_num and absolute_max bound what a POST can make the formset build: the management form's
+# TOTAL_FORMS is the client's word, and Django would otherwise build up to 2000 forms (and render
+# each with its errors). edit_only: saving never creates a shot, whatever the rows say.
+ShotFormSet = modelformset_factory(
+    Shot, form=ShotForm, formset=BaseShotFormSet, extra=0, can_delete=False, edit_only=True,
+    max_num=MAX_SHOTS, absolute_max=MAX_SHOTS, validate_max=True,
+)
 
 
 class CastForm(forms.Form):

@@ -177,7 +177,8 @@ def swap_into_film(request, film_id: Id, payload: SwapIn):
 @router.post("/films/{int:film_id}/take-down/", response=answers({200: FilmOut}, 404), url_name="film_take_down")
 def take_down_film(request, film_id: Id):
     """Hides a film from everyone but its owner and the people in it: for my own films and any
-    film with one of my avatars. Its share links stop working."""
+    film with one of my avatars. Its share links stop working. My take-down holds until I restore
+    it, whatever anyone else does."""
     film = _film(request, film_id, may="take_down")
     sharing.take_down(film, request.user)
     return as_json(request, film)
@@ -185,7 +186,8 @@ def take_down_film(request, film_id: Id):
 
 @router.post("/films/{int:film_id}/restore/", response=answers({200: FilmOut}, 404), url_name="film_restore")
 def restore_film(request, film_id: Id):
-    """Undoes a take-down."""
+    """Lifts my take-down. The film comes back once no one else's take-down holds; 400 when only
+    others took it down (the film's owner cannot undo the take-down of someone in it)."""
     film = _film(request, film_id, may="take_down")
     sharing.restore(film, request.user)
     return as_json(request, film)

@@ -34,7 +34,7 @@ def avatar_list(request):
 @rate_limited("upload")
 def avatar_new(request):
     files = request.FILES or None  # parsing the upload first lets the size cap mark the request
-    form = AvatarForm(request.POST or None, files, upload_too_large=getattr(request, "upload_too_large", False))
+    form = AvatarForm(request.POST if request.method == "POST" else None, files, upload_too_large=getattr(request, "upload_too_large", False))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         avatar = avatars.create_avatar(request.user, name=data["name"], kind=data["kind"], description=data["description"],

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from theatre.web import page_cache
 from theatre.services import sharing
-from theatre.models import Film
+from theatre.models import Film, TakeDown
 from theatre.services.access import films_featuring, films_owned_by, get_film_for, get_share_link_for, visible_avatars
 from theatre.services.casting import remix_chain
 from theatre.web.forms import ShareLinkForm
@@ -35,6 +36,7 @@ def film(request, film_id):
     context.update(
         is_owner=is_owner,
         may_take_down=sharing.may_take_down(film, request.user),
+        my_take_down=not is_owner and sharing.took_down(film, request.user),  # the owner's page has no button
         share_form=ShareLinkForm() if is_owner else None,
         share_links=film.share_links.order_by("-created") if is_owner else (),
         progress_words=json.dumps(_progress_words(), ensure_ascii=False),
@@ -153,7 +155,8 @@ def my_films(request):
 
 @login_required
 def featuring(request):
-    films = films_featuring(request.user).select_related("owner__profile")
+    mine = TakeDown.objects.filter(film=OuterRef("pk"), by=request.user)
+    films = films_featuring(request.user).select_related("owner__profile").annotate(my_take_down=Exists(mine))
     return render(request, "theatre/featuring.html", {"films": films})
 
 

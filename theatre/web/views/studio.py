@@ -43,7 +43,7 @@ def film_from_template(request, pk):
 def film_from_prompt(request):
     from theatre.script.parser import ScriptError
 
-    form = PromptForm(request.POST or None)
+    form = PromptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             film = casting.start_film_from_prompt(request.user, form.cleaned_data["prompt"])
@@ -67,7 +67,9 @@ def film_edit(request, pk):
     film = _own_film(request, pk)
     if film.status not in (Film.Status.DRAFT, Film.Status.FAILED):
         return redirect(film)
-    shots = ShotFormSet(request.POST or None, queryset=film.script.shots.all(), script=film.script, prefix="shots")
+    # A POST binds the formset even when empty (`request.POST or None` would answer it with the
+    # blank page and no word): it is then refused for its missing management form.
+    shots = ShotFormSet(request.POST if request.method == "POST" else None, queryset=film.script.shots.all(), script=film.script, prefix="shots")
     if request.method == "POST" and shots.is_valid():
         try:
             with transaction.atomic():
@@ -138,7 +140,7 @@ def swap(request, pk):
         return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
     film = _swappable_film(request, pk)
     mine = avatars_owned_by(request.user).filter(status=Avatar.Status.READY)
-    form = SwapForm(request.POST or None, film=film, avatars=mine)
+    form = SwapForm(request.POST if request.method == "POST" else None, film=film, avatars=mine)
     if request.method == "POST" and form.is_valid():
         try:
             remix = casting.swap_me_in(film, request.user, form.cleaned_data["role"], form.cleaned_data["avatar"].pk)

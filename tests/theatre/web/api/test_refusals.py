@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from theatre.models import Avatar, CastMember, Film, ShareLink, Shot
+from theatre.models import Avatar, CastMember, Film, ShareLink, Shot, TakeDown
 from theatre.services import casting
 from theatre.stock.loading import load_stock
 
@@ -30,13 +30,30 @@ ENDPOINTS = [
     ("post", "/api/films/{draft}/cancel/"), ("post", "/api/films/{done}/swap/"), ("put", "/api/films/{draft}/shots/"),
     ("patch", "/api/films/{draft}/shots/1/"), ("post", "/api/films/{done}/share/"),
     ("post", "/api/films/{done}/share/{link}/revoke/"), ("post", "/api/films/{done}/take-down/"),
+    ("post", "/api/films/{done}/restore/"),
 ]
+UPLOADS = [("post", "/api/avatars/")]  # multipart: test_any_avatar_upload_is_answered_and_a_refusal_changes_nothing
+
+
+def test_every_api_operation_that_takes_input_is_fuzzed_here():
+    """A new endpoint that changes something fails this until it has a case above."""
+    import re
+
+    from theatre.web.api import api
+
+    def shape(path):
+        return re.sub(r"\{[^}]+\}|(?<=/)\d+(?=/)", "{}", path)  # a fixed id stands for a parameter too
+
+    documented = {(method, shape(path)) for path, operations in api.get_openapi_schema()["paths"].items()
+                  for method in operations if method in ("post", "put", "patch", "delete")}
+    assert documented == {(method, shape(path)) for method, path in ENDPOINTS + UPLOADS}
 
 
 def rows():
     """Everything a request could change, as comparable values."""
     return (
         list(Film.objects.order_by("pk").values_list("pk", "status", "webhook_url", "webhook_secret", "taken_down", "title")),
+        list(TakeDown.objects.order_by("pk").values_list("film_id", "by_id", "reason")),
         list(CastMember.objects.order_by("pk").values_list("film_id", "role_id", "avatar_id")),
         list(Shot.objects.order_by("pk").values_list("script_id", "order", "framing", "camera_move", "action", "role_keys",
                                                      "dialogue", "duration")),
