@@ -116,7 +116,7 @@ def test_someone_else_in_the_film_can_add_their_own_take_down(client, world):
 
 def test_films_taken_down_before_the_records_get_one_anyone_may_lift(world):
     Film.objects.filter(pk=world.film.pk).update(taken_down=True)
-    migration = importlib.import_module("theatre.migrations.0004_take_down_records")
+    migration = importlib.import_module("theatre.migrations.0005_take_down_records")
     migration.record_earlier_take_downs(apps, None)
     assert world.film.take_downs.get().reason == TakeDown.Reason.EARLIER
     sharing.restore(world.film, world.alice)  # the rule when it was taken down
