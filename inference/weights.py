@@ -68,15 +68,7 @@ def download(model, folder, *, lora=None):
 def check_folder(folder):
     """Raises WeightsError naming what is missing; returns a short summary of a complete folder."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise WeightsError(f"There is no weights folder at {folder}. Run manage.py fetch_weights.")
-    index = folder / "model_index.json"
-    if not index.is_file():
-        raise WeightsError(f"{folder} has no model_index.json, so it is not a diffusers pipeline folder.")
-    try:
-        components = json.loads(index.read_text())
-    except ValueError as error:
-        raise WeightsError(f"{index} is not valid JSON ({error}); download it again.") from error
+    components = _read_index(folder, "model_index.json", "a diffusers pipeline folder", "manage.py fetch_weights")
     if components.get("_class_name") == H3_PIPELINE:
         raise WeightsError(f"{folder} holds MiniMax-H3; check it with fetch_weights --model h3 --check.")
     if components.get("_class_name") != "WanVACEPipeline":
@@ -97,6 +89,19 @@ def check_folder(folder):
     return f"{folder}: a complete WanVACEPipeline, {size / 1e9:.2f} GB of safetensors."
 
 
+def _read_index(folder, index_name, what, fetch_command):
+    """The folder's pipeline index as a dict, or a WeightsError that says what to run."""
+    if not folder.is_dir():
+        raise WeightsError(f"There is no weights folder at {folder}. Run {fetch_command}.")
+    index = folder / index_name
+    if not index.is_file():
+        raise WeightsError(f"{folder} has no {index_name}, so it is not {what}.")
+    try:
+        return json.loads(index.read_text())
+    except ValueError as error:
+        raise WeightsError(f"{index} is not valid JSON ({error}); download it again.") from error
+
+
 def _weight_files_missing(part):
     """A component needs its safetensors: one file, or every shard its index lists."""
     shards_index = next(part.glob("*.safetensors.index.json"), None)
@@ -110,15 +115,8 @@ def check_h3_folder(folder):
     """Like check_folder, for a MiniMax-H3 modular folder (modular_model_index.json): every part the
     ref2va workflow loads is there with its weights."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise WeightsError(f"There is no weights folder at {folder}. Run manage.py fetch_weights --model h3.")
-    index = folder / "modular_model_index.json"
-    if not index.is_file():
-        raise WeightsError(f"{folder} has no modular_model_index.json, so it is not a MiniMax-H3 folder.")
-    try:
-        components = json.loads(index.read_text())
-    except ValueError as error:
-        raise WeightsError(f"{index} is not valid JSON ({error}); download it again.") from error
+    components = _read_index(folder, "modular_model_index.json", "a MiniMax-H3 folder",
+                             "manage.py fetch_weights --model h3")
     if components.get("_class_name") != H3_PIPELINE:
         raise WeightsError(f"{folder} holds a {components.get('_class_name')}, not a {H3_PIPELINE}.")
     missing = []
