@@ -20,32 +20,14 @@ LINE = "，@卡尔说：“今晚的巴黎真美，我为你唱一首歌。”"
 
 def talking_person_clip(path):
     """4 s at 25 fps: the person sways and breathes; from 1 s to 3 s the mouth opens and shuts with
-    syllables heard on the soundtrack."""
-    import cv2
-    import numpy as np
-    from skimage.data import astronaut, coffee
-
+    syllables heard on the soundtrack (tests/support/matte_clips.SwayingPortrait, which the matte's
+    tests check too)."""
     from tests.support.clipmaker import write_clip
+    from tests.support.matte_clips import SwayingPortrait
 
-    width, height = 480, 360
-    person = cv2.resize(astronaut(), (300, 300), interpolation=cv2.INTER_AREA)
-    backdrop = cv2.resize(coffee(), (width, height), interpolation=cv2.INTER_AREA)
-
-    def draw(index, t, width, height):
-        image, figure = backdrop.copy(), person.copy()
-        x, y = int(90 + 12 * np.sin(2 * np.pi * t / 2.5)), int(60 + 4 * np.sin(2 * np.pi * t / 1.3))
-        if 1.0 <= t < 3.0:
-            opening = max(0.0, np.sin(2 * np.pi * 3 * t))
-            mouth = cv2.resize(figure[118:140, 112:160], (48, int(22 + 8 * opening)))
-            figure[118:118 + mouth.shape[0], 112:160] = (mouth * (1 - 0.35 * opening)).astype(np.uint8)
-        image[y:y + 300, x:x + 300] = figure[:min(300, height - y)]
-        return image
-
-    def voice(t):
-        speaking = (t >= 1.0) & (t < 3.0)
-        return np.where(speaking, 0.3 * np.maximum(0, np.sin(2 * np.pi * 3 * t)) * np.sin(2 * np.pi * 180 * t), 0.0)
-
-    return write_clip(path, size=(width, height), fps=25, seconds=4.0, draw=draw, audio="aac", tone=voice)
+    scene = SwayingPortrait()
+    return write_clip(path, size=scene.size, fps=scene.fps, seconds=scene.seconds, draw=scene, audio="aac",
+                      tone=scene.voice)
 
 
 def film_for(prompt, picture, matte):
