@@ -4,7 +4,8 @@ preparation (crop, matte) and voice timing, and saves each film's contact sheet 
 
     python tools/preview_look.py OUT_FOLDER
 
-Writes OUT_FOLDER/{clip.mp4, matte.npz, seed.mp4, seed-sheet.png, speaking.mp4, speaking-sheet.png}:
+Writes OUT_FOLDER/{clip.mp4, matte.npz, matte-sheet.png, seed.mp4, seed-sheet.png, speaking.mp4,
+speaking-sheet.png}:
 "seed" is the prompt as the seed gives it (no dialogue), "speaking" adds a line to its third shot.
 """
 import os
@@ -43,6 +44,21 @@ def film_for(prompt, picture, matte):
     return FilmSpec(None, parsed.title, 7, shots, cast, language=parsed.language)
 
 
+def matte_sheet(matte, path, count=12, columns=6):
+    """The matte's frames over a checkerboard, evenly picked, its face box outlined: what is cut out."""
+    import cv2
+    import numpy as np
+    from inference.media.matte import on_checkerboard
+
+    tiles = [on_checkerboard(matte.rgba[i]) for i in np.linspace(0, len(matte.rgba) - 1, count).round().astype(int)]
+    if matte.face_box:
+        for tile in tiles:
+            cv2.rectangle(tile, tuple(matte.face_box[:2]), tuple(matte.face_box[2:]), (255, 0, 0), 1)
+    rows = [np.concatenate(tiles[i:i + columns], axis=1) for i in range(0, count, columns)]
+    cv2.imwrite(str(path), cv2.cvtColor(np.concatenate(rows, axis=0), cv2.COLOR_RGB2BGR))
+    return path
+
+
 def main(out: Path):
     from contact_sheet import contact_sheet
     from inference.backends.preview import PreviewBackend
@@ -56,8 +72,10 @@ def main(out: Path):
     clip = talking_person_clip(out / "clip.mp4")
     prepared = prepare_clip(clip, "person")
     prepared.crop.save(out / "crop.png")
+    matte = clip_matte(clip, prepared.window, prepared.crop_box)
     with open(out / "matte.npz", "wb") as handle:
-        save_matte(clip_matte(clip, prepared.window, prepared.crop_box), handle)
+        save_matte(matte, handle)
+    print(matte_sheet(matte, out / "matte-sheet.png"))
     for name, prompt in (("seed", SEED), ("speaking", SEED + LINE)):
         film = film_for(prompt, out / "crop.png", out / "matte.npz")
         audio = plan_film_audio(film.shots, film.cast, get_voice_backend(), fps=film.fps)
