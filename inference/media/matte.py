@@ -223,7 +223,11 @@ def _seed_mask(height: int, width: int, face) -> np.ndarray:
         border[round(y1 + 0.5 * fh):, :] &= ~(body[round(y1 + 0.5 * fh):, :] > 0)
     else:
         cv2.ellipse(body, (width // 2, height // 2), (round(0.3 * width), round(0.35 * height)), 0, 0, 360, 1, -1)
+        body[height // 2:, round(0.2 * width): round(0.8 * width)] = 1
         seeds[body > 0] = cv2.GC_PR_FGD
+        # A figure in a crop usually stands on, or runs on past, its lower edge (a body, a pet's
+        # legs): the lower part of the border is only likely background, for the colours to tell.
+        border[round(0.6 * height):, :] = False
     seeds[border & (seeds != cv2.GC_FGD)] = cv2.GC_BGD
     return seeds
 
