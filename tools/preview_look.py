@@ -4,7 +4,8 @@ preparation (crop, matte) and voice timing, and saves each film's contact sheet 
 
     python tools/preview_look.py OUT_FOLDER
 
-Writes OUT_FOLDER/{clip.mp4, matte.npz, seed.mp4, seed-sheet.png, speaking.mp4, speaking-sheet.png}:
+Writes OUT_FOLDER/{clip.mp4, matte.npz, matte-sheet.png, seed.mp4, seed-sheet.png, speaking.mp4,
+speaking-sheet.png}:
 "seed" is the prompt as the seed gives it (no dialogue), "speaking" adds a line to its third shot.
 """
 import os
@@ -20,32 +21,14 @@ LINE = "，@卡尔说：“今晚的巴黎真美，我为你唱一首歌。”"
 
 def talking_person_clip(path):
     """4 s at 25 fps: the person sways and breathes; from 1 s to 3 s the mouth opens and shuts with
-    syllables heard on the soundtrack."""
-    import cv2
-    import numpy as np
-    from skimage.data import astronaut, coffee
-
+    syllables heard on the soundtrack (tests/support/matte_clips.SwayingPortrait, which the matte's
+    tests check too)."""
     from tests.support.clipmaker import write_clip
+    from tests.support.matte_clips import SwayingPortrait
 
-    width, height = 480, 360
-    person = cv2.resize(astronaut(), (300, 300), interpolation=cv2.INTER_AREA)
-    backdrop = cv2.resize(coffee(), (width, height), interpolation=cv2.INTER_AREA)
-
-    def draw(index, t, width, height):
-        image, figure = backdrop.copy(), person.copy()
-        x, y = int(90 + 12 * np.sin(2 * np.pi * t / 2.5)), int(60 + 4 * np.sin(2 * np.pi * t / 1.3))
-        if 1.0 <= t < 3.0:
-            opening = max(0.0, np.sin(2 * np.pi * 3 * t))
-            mouth = cv2.resize(figure[118:140, 112:160], (48, int(22 + 8 * opening)))
-            figure[118:118 + mouth.shape[0], 112:160] = (mouth * (1 - 0.35 * opening)).astype(np.uint8)
-        image[y:y + 300, x:x + 300] = figure[:min(300, height - y)]
-        return image
-
-    def voice(t):
-        speaking = (t >= 1.0) & (t < 3.0)
-        return np.where(speaking, 0.3 * np.maximum(0, np.sin(2 * np.pi * 3 * t)) * np.sin(2 * np.pi * 180 * t), 0.0)
-
-    return write_clip(path, size=(width, height), fps=25, seconds=4.0, draw=draw, audio="aac", tone=voice)
+    scene = SwayingPortrait()
+    return write_clip(path, size=scene.size, fps=scene.fps, seconds=scene.seconds, draw=scene, audio="aac",
+                      tone=scene.voice)
 
 
 def film_for(prompt, picture, matte):
@@ -61,6 +44,21 @@ def film_for(prompt, picture, matte):
     return FilmSpec(None, parsed.title, 7, shots, cast, language=parsed.language)
 
 
+def matte_sheet(matte, path, count=12, columns=6):
+    """The matte's frames over a checkerboard, evenly picked, its face box outlined: what is cut out."""
+    import cv2
+    import numpy as np
+    from inference.media.matte import on_checkerboard
+
+    tiles = [on_checkerboard(matte.rgba[i]) for i in np.linspace(0, len(matte.rgba) - 1, count).round().astype(int)]
+    if matte.face_box:
+        for tile in tiles:
+            cv2.rectangle(tile, tuple(matte.face_box[:2]), tuple(matte.face_box[2:]), (255, 0, 0), 1)
+    rows = [np.concatenate(tiles[i:i + columns], axis=1) for i in range(0, count, columns)]
+    cv2.imwrite(str(path), cv2.cvtColor(np.concatenate(rows, axis=0), cv2.COLOR_RGB2BGR))
+    return path
+
+
 def main(out: Path):
     from contact_sheet import contact_sheet
     from inference.backends.preview import PreviewBackend
@@ -74,8 +72,10 @@ def main(out: Path):
     clip = talking_person_clip(out / "clip.mp4")
     prepared = prepare_clip(clip, "person")
     prepared.crop.save(out / "crop.png")
+    matte = clip_matte(clip, prepared.window, prepared.crop_box)
     with open(out / "matte.npz", "wb") as handle:
-        save_matte(clip_matte(clip, prepared.window, prepared.crop_box), handle)
+        save_matte(matte, handle)
+    print(matte_sheet(matte, out / "matte-sheet.png"))
     for name, prompt in (("seed", SEED), ("speaking", SEED + LINE)):
         film = film_for(prompt, out / "crop.png", out / "matte.npz")
         audio = plan_film_audio(film.shots, film.cast, get_voice_backend(), fps=film.fps)

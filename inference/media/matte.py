@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from .subject import find_face
 
@@ -151,7 +152,133 @@ def _segment(work: np.ndarray, face) -> tuple[np.ndarray, list]:
     for index in range(count):
         soft = _soft_edges(lab[index], background, masks[index], often & ~still)
         alphas[index] = _shift(soft, *shifts[index])
+    # The gate: a subject that barely moves against the steadied frame (a portrait swaying with
+    # its own backdrop, a person sitting still) becomes part of the median, and only its edges
+    # differ from it: rings of hair and collar around holes where the face and body are. Such a
+    # matte is replaced by a cut seeded from the face, or the crop's centre, and the border.
+    quality = _quality(alphas >= 0.5, face)
+    if quality < 1.0:
+        seeded = _seeded_cut(work, face)
+        if seeded is not None and _quality(seeded >= 0.5, face) > quality:
+            alphas = seeded
     return alphas, shifts
+
+
+# --- the seeded cut, for a subject the motion does not show --------------------------------------
+
+MIN_SOLIDITY = 0.8  # opaque share of the matte's filled outline: below it, it is mostly edges
+MIN_FACE_COVER = 0.9  # opaque share of the face box's middle
+
+
+def _quality(masks: np.ndarray, face) -> float:
+    """1.0 or more for a matte that holds its subject as a solid figure; less (the worst of the
+    ratios to their floors) for one that is mostly thin edges or has cut away the face. Solidity
+    here is the opaque area over the area of the mask closed and filled: a figure with a sword or
+    a tail stays near 1 (unlike area over convex hull), a ring of edges around a hole does not."""
+    count, height, width = masks.shape
+    side = max(5, round(0.08 * min(height, width)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    step = max(1, count // 8)  # a sample of frames is enough to tell
+    solidity = []
+    for mask in masks[::step]:
+        area = int(mask.sum())
+        if area == 0:
+            solidity.append(0.0)
+            continue
+        closed = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
+        solidity.append(area / max(1, int(ndimage.binary_fill_holes(closed | mask).sum())))
+    score = float(np.median(solidity)) / MIN_SOLIDITY
+    if face is not None:
+        x0, y0, x1, y1 = face
+        dx, dy = (x1 - x0) // 6, (y1 - y0) // 6
+        # Where the face was seen (the first and the middle frame, see _face_in): a subject that
+        # walks on is not expected to leave its matte on that spot.
+        core = masks[[0, count // 2], y0 + dy:y1 - dy, x0 + dx:x1 - dx]
+        if core.size:
+            score = min(score, float(core.mean()) / MIN_FACE_COVER)
+    return score
+
+
+def _seed_mask(height: int, width: int, face) -> np.ndarray:
+    """GrabCut seeds for one frame: the border is background; with a face, the head around it and
+    the shoulders and body below it (which run on to the bottom edge) are likely subject and the
+    face's middle is sure subject; without one, the crop's centre is likely subject."""
+    seeds = np.full((height, width), cv2.GC_PR_BGD, np.uint8)
+    strip = max(2, round(0.03 * min(height, width)))
+    border = np.zeros((height, width), bool)
+    border[:strip], border[-strip:], border[:, :strip], border[:, -strip:] = True, True, True, True
+    body = np.zeros((height, width), np.uint8)
+    if face is not None:
+        x0, y0, x1, y1 = face
+        fw, fh = x1 - x0, y1 - y0
+        cv2.ellipse(body, ((x0 + x1) // 2, (y0 + y1) // 2 - fh // 8), (round(0.8 * fw), round(0.85 * fh)),
+                    0, 0, 360, 1, -1)
+        torso = np.array([[x0, y1], [x1, y1], [x1 + fw, y1 + 1.2 * fh], [x1 + fw, height],
+                          [x0 - fw, height], [x0 - fw, y1 + 1.2 * fh]], np.int32)
+        cv2.fillPoly(body, [torso], 1)
+        seeds[body > 0] = cv2.GC_PR_FGD
+        # The neck and chest right below the face: a person's, whatever their clothes.
+        seeds[y0 + fh // 10: min(height, y1 + fh // 2), x0 + fw // 4: x1 - fw // 4] = cv2.GC_FGD
+        seeds[y0 + fh // 10: y1 - fh // 10, x0 + fw // 10: x1 - fw // 10] = cv2.GC_FGD
+        border[round(y1 + 0.5 * fh):, :] &= ~(body[round(y1 + 0.5 * fh):, :] > 0)
+    else:
+        cv2.ellipse(body, (width // 2, height // 2), (round(0.3 * width), round(0.35 * height)), 0, 0, 360, 1, -1)
+        body[height // 2:, round(0.2 * width): round(0.8 * width)] = 1
+        seeds[body > 0] = cv2.GC_PR_FGD
+        # A figure in a crop usually stands on, or runs on past, its lower edge (a body, a pet's
+        # legs): the lower part of the border is only likely background, for the colours to tell.
+        border[round(0.6 * height):, :] = False
+    seeds[border & (seeds != cv2.GC_FGD)] = cv2.GC_BGD
+    return seeds
+
+
+def _seeded_cut(work: np.ndarray, face) -> np.ndarray | None:
+    """An alpha per frame from one GrabCut of the middle frame (seeded by _seed_mask), moved to
+    every other frame by the subject's measured shift and refined there by one light GrabCut pass
+    on a thin band along its edge, with the middle frame's colour models."""
+    count, height, width = work.shape[:3]
+    keyframe = count // 2
+    seeds = _seed_mask(height, width, face)
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)
+    key_bgr = cv2.cvtColor(work[keyframe], cv2.COLOR_RGB2BGR)
+    cv2.grabCut(key_bgr, seeds, None, bgd, fgd, 5, cv2.GC_INIT_WITH_MASK)
+    key = _solid(np.isin(seeds, (cv2.GC_FGD, cv2.GC_PR_FGD)))
+    if key.mean() < MIN_SUBJECT_SHARE:
+        return None
+    # The subject's shift is measured where it is (its outline, widened by what it may move), so
+    # a still background does not pull the estimate to zero.
+    reach = max(3, round(0.1 * min(height, width)) | 1)
+    window = cv2.GaussianBlur(cv2.dilate(key.astype(np.uint8), np.ones((reach, reach), np.uint8)).astype(np.float32),
+                              (0, 0), reach / 3)
+    window *= np.outer(np.hanning(height), np.hanning(width)).astype(np.float32)
+    grey = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY).astype(np.float32) for f in work]
+    reference = np.fft.rfft2((grey[keyframe] - grey[keyframe].mean()) * window)
+    band = max(3, round(0.02 * min(height, width)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1, 2 * band + 1))
+    alphas = np.empty((count, height, width), np.float32)
+    for index in range(count):
+        if index == keyframe:
+            mask = key
+        else:
+            (dx, dy), _ = _phase_correlate(reference, (grey[index] - grey[index].mean()) * window)
+            moved = _shift(key.astype(np.uint8), dx, dy) > 0
+            # The ring uncovered at a moved frame's edge is a copy: it follows the subject's side.
+            refine = np.where(cv2.erode(moved.astype(np.uint8), kernel) > 0, cv2.GC_FGD,
+                              np.where(cv2.dilate(moved.astype(np.uint8), kernel) > 0,
+                                       np.where(moved, cv2.GC_PR_FGD, cv2.GC_PR_BGD), cv2.GC_BGD)).astype(np.uint8)
+            b, f = bgd.copy(), fgd.copy()
+            cv2.grabCut(cv2.cvtColor(work[index], cv2.COLOR_RGB2BGR), refine, None, b, f, 1, cv2.GC_EVAL_FREEZE_MODEL)
+            mask = _solid(np.isin(refine, (cv2.GC_FGD, cv2.GC_PR_FGD)))
+        alphas[index] = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)
+    return alphas
+
+
+def _solid(mask: np.ndarray) -> np.ndarray:
+    """The mask's main parts with every hole filled (a seeded cut has no see-through holes to
+    keep: the background through a hole is what it gets wrong)."""
+    kept = _main_parts(mask.astype(np.uint8)) > 0
+    return ndimage.binary_fill_holes(kept)
 
 
 def _soft_edges(lab: np.ndarray, background: np.ndarray, mask: np.ndarray, known: np.ndarray) -> np.ndarray:

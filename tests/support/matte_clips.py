@@ -70,3 +70,39 @@ def speaking_head(index, time, width, height):
         centre = (int(round(228 - dx)), int(round(146 - dy)))  # her mouth in the portrait
         cv2.ellipse(frame, centre, (16, 7), 0, 0, 360, (90, 20, 30), -1)
     return frame
+
+
+class SwayingPortrait:
+    """`draw` for clipmaker.write_clip (480x360, 25 fps, 4 s): the astronaut's photo, backdrop and
+    all, scaled to 300x300, swaying and breathing over the coffee photo, its mouth opening and
+    shutting from 1 s to 3 s. The figure barely moves against its own backdrop, which moves with
+    it: what a steadied median takes for background. tools/preview_look.py stars it."""
+
+    size, fps, seconds, side = (480, 360), 25, 4.0, 300
+
+    def __init__(self):
+        from skimage.data import astronaut, coffee
+
+        self.person = cv2.resize(astronaut(), (self.side, self.side), interpolation=cv2.INTER_AREA)
+        self.backdrop = cv2.resize(coffee(), self.size, interpolation=cv2.INTER_AREA)
+
+    @staticmethod
+    def place(time):
+        """Top-left corner of the photo in the frame at `time`."""
+        return int(90 + 12 * np.sin(2 * np.pi * time / 2.5)), int(60 + 4 * np.sin(2 * np.pi * time / 1.3))
+
+    def __call__(self, index, time, width, height):
+        image, figure = self.backdrop.copy(), self.person.copy()
+        x, y = self.place(time)
+        if 1.0 <= time < 3.0:
+            opening = max(0.0, np.sin(2 * np.pi * 3 * time))
+            mouth = cv2.resize(figure[118:140, 112:160], (48, int(22 + 8 * opening)))
+            figure[118:118 + mouth.shape[0], 112:160] = (mouth * (1 - 0.35 * opening)).astype(np.uint8)
+        image[y:y + self.side, x:x + self.side] = figure[:min(self.side, height - y)]
+        return image
+
+    @staticmethod
+    def voice(t):
+        """Syllables (3 a second) on a 180 Hz tone while the mouth moves."""
+        speaking = (t >= 1.0) & (t < 3.0)
+        return np.where(speaking, 0.3 * np.maximum(0, np.sin(2 * np.pi * 3 * t)) * np.sin(2 * np.pi * 180 * t), 0.0)
