@@ -240,9 +240,9 @@ def _seeded_cut(work: np.ndarray, face) -> np.ndarray | None:
     keyframe = count // 2
     seeds = _seed_mask(height, width, face)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.setRNGSeed(0)
-    key_bgr = cv2.cvtColor(work[keyframe], cv2.COLOR_RGB2BGR)
-    cv2.grabCut(key_bgr, seeds, None, bgd, fgd, 5, cv2.GC_INIT_WITH_MASK)
+    if int(np.ptp(work[keyframe].reshape(-1, 3), axis=0).max()) < 8:
+        return None  # a flat frame (a blank wall): nothing to tell a subject from
+    _grabcut_from_seeds(work[keyframe], seeds, bgd, fgd, 5)
     key = _solid(np.isin(seeds, (cv2.GC_FGD, cv2.GC_PR_FGD)))
     if key.mean() < MIN_SUBJECT_SHARE:
         return None
@@ -272,6 +272,17 @@ def _seeded_cut(work: np.ndarray, face) -> np.ndarray | None:
             mask = _solid(np.isin(refine, (cv2.GC_FGD, cv2.GC_PR_FGD)))
         alphas[index] = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)
     return alphas
+
+
+def _grabcut_from_seeds(image_rgb, seeds, bgd, fgd, iterations):
+    """cv2.grabCut from a seed mask (updated in place), the same for the same clip: its k-means
+    starts from OpenCV's global RNG, seeded here. That k-means never ends on a region of one single
+    colour (a blank wall, a cartoon's flat fill; seen here as a worker stuck for good), so the image
+    gets a fixed +-1 dither first: every region has distinct colours, and the cut sees the same."""
+    dither = np.random.default_rng(0).integers(-1, 2, image_rgb.shape, dtype=np.int16)
+    dithered = np.clip(image_rgb.astype(np.int16) + dither, 0, 255).astype(np.uint8)
+    cv2.setRNGSeed(0)
+    cv2.grabCut(cv2.cvtColor(dithered, cv2.COLOR_RGB2BGR), seeds, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
 
 
 def _solid(mask: np.ndarray) -> np.ndarray:
@@ -440,9 +451,7 @@ def _still_subject(image: np.ndarray, moving: np.ndarray, face) -> np.ndarray:
     if (seeds == cv2.GC_PR_FGD).sum() + (seeds == cv2.GC_FGD).sum() < 16:
         return np.zeros((height, width), bool)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.setRNGSeed(0)  # GrabCut's k-means starts from OpenCV's global RNG: same clip, same matte
-    cv2.grabCut(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), seeds, None, bgd, fgd, GRABCUT_ITERATIONS,
-                cv2.GC_INIT_WITH_MASK)
+    _grabcut_from_seeds(image, seeds, bgd, fgd, GRABCUT_ITERATIONS)
     still = np.isin(seeds, (cv2.GC_FGD, cv2.GC_PR_FGD))
     if not moves:
         return still
