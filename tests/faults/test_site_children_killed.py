@@ -52,8 +52,8 @@ def test_each_child_killed_mid_render_is_restarted_and_every_film_finishes(tmp_p
             replaced[program] = (old, new)
             if program == "web":
                 wait_for(site.answers, timeout=60, interval=0.2, what="the restarted web server to answer")
-            else:  # the web server did not go anywhere: it answers at once
-                assert wait_for(site.answers, timeout=5, interval=0.2, what=f"the site to answer after killing {program}")
+            else:  # the web server did not go anywhere: it answers within seconds (30 for a loaded CI machine)
+                assert wait_for(site.answers, timeout=30, interval=0.2, what=f"the site to answer after killing {program}")
         assert site.answers("/"), "the home page (sessions, cache) after Redis came back"
 
         wait_for(lambda: all(row["status"] in ("done", "failed") for row in films_in(site, film_ids)), timeout=900,
@@ -83,5 +83,5 @@ def test_ctrl_c_stops_every_process_of_the_site(tmp_path):
         assert set(programs) == {"redis", "worker-1-gpu", "worker-2-cpu-default", "scheduler", "reconciler", "web"}
         started = time.monotonic()
         site.stop("SIGINT")
-        assert time.monotonic() - started < 60
+        assert time.monotonic() - started < 120  # six programs, each given 10 s, on a loaded machine
         assert site.processes_left() == [], site.log()[-3000:]
