@@ -73,20 +73,27 @@ def check_folder(folder):
         raise WeightsError(f"{folder} holds MiniMax-H3; check it with fetch_weights --model h3 --check.")
     if components.get("_class_name") != "WanVACEPipeline":
         raise WeightsError(f"{folder} holds a {components.get('_class_name')}, not a WanVACEPipeline.")
+    parts = [name for name, spec in components.items()
+             if not name.startswith("_") and isinstance(spec, list) and spec[0] is not None]
+    # (metadata, and optional parts this model does not have, such as transformer_2, are skipped)
+    size = _complete_size(folder, parts, WEIGHT_COMPONENTS, "manage.py fetch_weights")
+    return f"{folder}: a complete WanVACEPipeline, {size / 1e9:.2f} GB of safetensors."
+
+
+def _complete_size(folder, parts, weighted, fetch_command):
+    """The bytes of safetensors in a folder where every part is there (with its weights, for the
+    weighted ones); otherwise a WeightsError listing every missing piece and what to run."""
     missing = []
-    for name, spec in components.items():
-        if name.startswith("_") or not isinstance(spec, list) or spec[0] is None:
-            continue  # metadata, or an optional part this model does not have (transformer_2)
+    for name in parts:
         part = folder / name
         if not part.is_dir():
             missing.append(f"{name}/")
-        elif name in WEIGHT_COMPONENTS:
+        elif name in weighted:
             missing += [f"{name}/{problem}" for problem in _weight_files_missing(part)]
     if missing:
         raise WeightsError(f"The weights in {folder} are incomplete; missing: {', '.join(missing)}. "
-                           "Run manage.py fetch_weights again (it resumes).")
-    size = sum(f.stat().st_size for f in folder.rglob("*.safetensors"))
-    return f"{folder}: a complete WanVACEPipeline, {size / 1e9:.2f} GB of safetensors."
+                           f"Run {fetch_command} again (it resumes).")
+    return sum(f.stat().st_size for f in folder.rglob("*.safetensors"))
 
 
 def _read_index(folder, index_name, what, fetch_command):
@@ -119,17 +126,7 @@ def check_h3_folder(folder):
                              "manage.py fetch_weights --model h3")
     if components.get("_class_name") != H3_PIPELINE:
         raise WeightsError(f"{folder} holds a {components.get('_class_name')}, not a {H3_PIPELINE}.")
-    missing = []
-    for name in H3_WEIGHT_COMPONENTS:
-        part = folder / name
-        if not part.is_dir():
-            missing.append(f"{name}/")
-        else:
-            missing += [f"{name}/{problem}" for problem in _weight_files_missing(part)]
-    if missing:
-        raise WeightsError(f"The weights in {folder} are incomplete; missing: {', '.join(missing)}. "
-                           "Run manage.py fetch_weights --model h3 again (it resumes).")
-    size = sum(f.stat().st_size for f in folder.rglob("*.safetensors"))
+    size = _complete_size(folder, H3_WEIGHT_COMPONENTS, H3_WEIGHT_COMPONENTS, "manage.py fetch_weights --model h3")
     return f"{folder}: a complete {H3_PIPELINE} (ref2va), {size / 1e9:.2f} GB of safetensors."
 
 
