@@ -71,7 +71,10 @@ def cast_ref(role, avatar, folder):
     clip, window = None, None
     if profile.get("has_speech") and avatar.clip:
         # The clip travels only for avatars that speak (a video reference with its sound, for h3).
-        clip, window = fetch(avatar.clip, folder / "clip"), speech_window(ordered, profile)
+        # The preparation stores the best window it chose (Avatar.clip_window); an avatar prepared
+        # before it did gets the window inferred from its frames and voice sample.
+        window = tuple(avatar.clip_window) if len(avatar.clip_window or ()) == 2 else speech_window(ordered, profile)
+        clip = fetch(avatar.clip, folder / "clip")
     return CastRef(
         role_key=role.key, name=avatar.name, kind=avatar.kind,
         description=avatar.description or role.description,

@@ -37,3 +37,21 @@ def test_each_cast_avatar_brings_its_matte_and_one_without_falls_back(alice, pri
     frames = list(PreviewBackend().render_shot(spec, spec.shots[0]))
     assert len(frames) == round(spec.shots[0].duration * spec.fps)
     assert not np.array_equal(frames[0], frames[len(frames) // 2])
+
+
+def test_a_speaking_avatar_brings_the_window_its_preparation_chose(alice, private_media, tmp_path):
+    """The window stored at preparation is the one h3 cuts the video reference from; an avatar
+    prepared before windows were stored gets one inferred from its frames and voice sample."""
+    speaking = {"has_speech": True, "duration": 2.0}
+    stored = make_avatar(alice, name="Ann", policy=Avatar.Policy.ONLY_ME, voice_profile=speaking,
+                         clip_window=[1.25, 3.75])
+    older = make_avatar(alice, name="Bo", policy=Avatar.Policy.ONLY_ME, voice_profile=speaking)
+    older.frames.update(time=2.0)
+    script = make_story_script()
+    film = Film.objects.create(owner=alice, script=script, title="Beach", status=Film.Status.DRAFT)
+    for role, avatar in zip(script.roles.all(), (stored, older)):
+        CastMember.objects.create(film=film, role=role, avatar=avatar)
+    spec = build_film_spec(film, tmp_path / "work")
+    assert spec.cast["hero"].clip_window == (1.25, 3.75)
+    assert spec.cast["sidekick"].clip_window == (1.75, 3.75)  # 0.25 s before its frame, as long as its voice
+    assert spec.cast["hero"].clip.is_relative_to(tmp_path / "work")
