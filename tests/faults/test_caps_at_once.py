@@ -11,10 +11,10 @@ import http.client
 import json
 import subprocess
 import sys
-import threading
 
 import pytest
 
+from tests.support.at_once import at_once
 from tests.support.live_site import BASE_DIR, LiveSite
 
 pytestmark = pytest.mark.slow
@@ -52,26 +52,18 @@ def run_in_site(site, code):
 
 
 def fire_at_once(site, token, paths):
-    """POSTs every path from its own thread, all released by one barrier; returns the statuses."""
-    barrier = threading.Barrier(len(paths))
-    statuses = [None] * len(paths)
-
-    def post(index, path):
+    """POSTs every path from its own thread, all released at one instant; returns the statuses."""
+    def post(path, wait):
         connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=60)
         connection.connect()  # connected before the barrier, so only the request itself races
-        barrier.wait()
+        wait()
         connection.request("POST", path, body=b"", headers={"Authorization": f"Token {token}"})
         response = connection.getresponse()
         response.read()
-        statuses[index] = response.status
         connection.close()
+        return response.status
 
-    threads = [threading.Thread(target=post, args=(i, path)) for i, path in enumerate(paths)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return statuses
+    return at_once(post, paths)
 
 
 def race(tmp_path, redis_url, database_url, **caps):

@@ -13,7 +13,6 @@ Each racer loads its rows first, then all call the service at the same instant (
 import http.client
 import json
 import re
-import threading
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import time
 import pytest
 import redis
 
+from tests.support.at_once import at_once
 from tests.support.live_site import BASE_DIR, LiveSite
 
 pytestmark = pytest.mark.slow
@@ -132,10 +132,7 @@ def test_a_failed_avatar_retried_from_four_tabs_at_once_is_queued_once(site):
 
 def sign_up_at_once(site, handles):
     """Each thread opens the sign-up page (for its CSRF cookie), then all post at one instant."""
-    barrier = threading.Barrier(len(handles))
-    answers = [None] * len(handles)
-
-    def sign_up(index, handle):
+    def sign_up(handle, wait):
         connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=60)
         connection.request("GET", "/accounts/signup/")
         page = connection.getresponse()
@@ -143,19 +140,15 @@ def sign_up_at_once(site, handles):
         token = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie")).group(1)
         body = (f"csrfmiddlewaretoken={token}&handle={handle}&display_name=Mia"
                 "&password1=a-long-pass-phrase-9&password2=a-long-pass-phrase-9")
-        barrier.wait()
+        wait()
         connection.request("POST", "/accounts/signup/", body=body, headers={
             "Cookie": f"csrftoken={token}", "Content-Type": "application/x-www-form-urlencoded"})
         response = connection.getresponse()
-        answers[index] = (response.status, response.read().decode(errors="replace"))
+        answer = (response.status, response.read().decode(errors="replace"))
         connection.close()
+        return answer
 
-    threads = [threading.Thread(target=sign_up, args=(i, handle)) for i, handle in enumerate(handles)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return answers
+    return at_once(sign_up, handles)
 
 
 def test_three_sign_ups_with_one_handle_at_once_make_one_account(site):

@@ -11,7 +11,7 @@ from theatre.models import Avatar, MatteStatus
 
 from tests.support.clipmaker import write_clip
 from tests.support.matte_clips import FPS, StockOverPhoto
-from tests.support.uploads import upload
+from tests.support.uploads import upload_and_prepare
 
 
 def stock_clip(tmp_path):
@@ -22,11 +22,7 @@ def stock_clip(tmp_path):
 
 @pytest.fixture
 def ready_avatar(client, alice, private_media, run_queue, django_capture_on_commit_callbacks, tmp_path):
-    client.force_login(alice)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client, stock_clip(tmp_path))
-    run_queue("cpu")
-    avatar = Avatar.objects.get()
+    avatar = upload_and_prepare(client, alice, stock_clip(tmp_path), run_queue, django_capture_on_commit_callbacks)
     assert avatar.status == Avatar.Status.READY, avatar.failure_reason
     return avatar
 
@@ -88,11 +84,8 @@ def flat(index, time, width, height):
 
 def test_a_clip_with_nothing_to_cut_out_gives_a_ready_avatar_and_says_so(client, alice, private_media, run_queue, django_capture_on_commit_callbacks, tmp_path):
     path = write_clip(tmp_path / "wall.mp4", size=(320, 240), fps=FPS, seconds=2.5, draw=flat)
-    client.force_login(alice)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client, SimpleUploadedFile("wall.mp4", path.read_bytes(), content_type="video/mp4"))
-    run_queue("cpu")
-    avatar = Avatar.objects.get()
+    wall = SimpleUploadedFile("wall.mp4", path.read_bytes(), content_type="video/mp4")
+    avatar = upload_and_prepare(client, alice, wall, run_queue, django_capture_on_commit_callbacks)
     assert avatar.status == Avatar.Status.READY and avatar.crop
     assert avatar.matte_status == MatteStatus.FAILED and not avatar.matte and avatar.matte_note
     page = client.get(avatar.get_absolute_url()).content.decode()
@@ -106,11 +99,7 @@ def test_a_crash_in_the_matte_never_fails_the_avatar(client, alice, private_medi
         raise RuntimeError("a bug in the matte code")
 
     monkeypatch.setattr(inference.media.matte, "compute_matte", broken)
-    client.force_login(alice)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client, stock_clip(tmp_path))
-    run_queue("cpu")
-    avatar = Avatar.objects.get()
+    avatar = upload_and_prepare(client, alice, stock_clip(tmp_path), run_queue, django_capture_on_commit_callbacks)
     assert avatar.status == Avatar.Status.READY and avatar.frames.count() >= 4
     assert avatar.matte_status == MatteStatus.FAILED and not avatar.matte
     assert client.get(avatar.get_absolute_url()).status_code == 200

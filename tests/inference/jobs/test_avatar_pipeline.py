@@ -7,7 +7,7 @@ from inference.reconcile import reconcile_avatars
 from theatre.models import Avatar
 
 from tests.support.clipmaker import write_clip
-from tests.support.uploads import clip_upload, upload
+from tests.support.uploads import clip_upload, upload, upload_and_prepare
 
 
 def stored_files(root):
@@ -36,11 +36,7 @@ def test_an_uploaded_clip_becomes_a_ready_avatar(client, alice, private_media, r
 def test_running_the_job_twice_changes_nothing(client, alice, private_media, run_queue, django_capture_on_commit_callbacks, tmp_path):
     from inference.jobs import prepare_avatar
 
-    client.force_login(alice)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client, clip_upload(tmp_path))
-    run_queue("cpu")
-    avatar = Avatar.objects.get()
+    avatar = upload_and_prepare(client, alice, clip_upload(tmp_path), run_queue, django_capture_on_commit_callbacks)
     files = stored_files(private_media)
     prepare_avatar(avatar.pk)
     assert stored_files(private_media) == files
@@ -103,11 +99,7 @@ def test_a_lost_preparation_job_is_queued_again(alice, private_media, redis_conn
 
 
 def test_deleting_an_avatar_removes_every_file_of_its_likeness(client, alice, private_media, run_queue, django_capture_on_commit_callbacks, tmp_path):
-    client.force_login(alice)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client, clip_upload(tmp_path))
-    run_queue("cpu")
-    avatar = Avatar.objects.get()
+    avatar = upload_and_prepare(client, alice, clip_upload(tmp_path), run_queue, django_capture_on_commit_callbacks)
     assert stored_files(private_media)
     client.post(reverse("theatre:avatar_delete", args=[avatar.pk]))
     assert not Avatar.objects.exists()

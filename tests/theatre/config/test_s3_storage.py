@@ -14,7 +14,7 @@ from theatre.models import Avatar, Film, Script
 from theatre.stock.loading import load_stock
 
 from tests.support.s3_server import S3Server
-from tests.support.uploads import clip_upload, upload
+from tests.support.uploads import clip_upload, upload_and_prepare
 
 pytestmark = pytest.mark.slow
 
@@ -52,11 +52,8 @@ def s3_media(settings, s3_server):
 
 def test_upload_prepare_render_and_watch_work_on_s3(client, alice, s3_media, run_queue, django_capture_on_commit_callbacks, tmp_path):
     load_stock()
-    client.force_login(alice)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client, clip_upload(tmp_path), kind="person", name="Al")
-    run_queue("cpu")
-    avatar = Avatar.objects.get(owner=alice)
+    avatar = upload_and_prepare(client, alice, clip_upload(tmp_path), run_queue, django_capture_on_commit_callbacks,
+                                kind="person", name="Al")
     assert avatar.status == Avatar.Status.READY, avatar.failure_reason
     with pytest.raises(NotImplementedError):
         avatar.crop.path  # the files really are on S3, not on local disk
