@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -211,7 +211,16 @@ def restore(film, user):
 
 def took_down(film, user):
     """Whether this person's own take-down of the film holds (their button then says Restore)."""
-    return user.is_authenticated and film.take_downs.filter(by=user).exists()
+    return user.is_authenticated and _takedowns_by(user).filter(film=film).exists()
+
+
+def with_my_take_down(films, user):
+    """The films, each with `my_take_down`: took_down for a whole list in one query."""
+    return films.annotate(my_take_down=Exists(_takedowns_by(user).filter(film=OuterRef("pk"))))
+
+
+def _takedowns_by(user):
+    return TakeDown.objects.filter(by=user)
 
 
 def _lock(film):

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from theatre.web import page_cache
 from theatre.services import sharing
-from theatre.models import Film, TakeDown
+from theatre.models import Film
 from theatre.services.access import films_featuring, films_owned_by, get_film_for, get_share_link_for, visible_avatars
 from theatre.services.casting import remix_chain
 from theatre.web.forms import ShareLinkForm
@@ -155,8 +154,7 @@ def my_films(request):
 
 @login_required
 def featuring(request):
-    mine = TakeDown.objects.filter(film=OuterRef("pk"), by=request.user)
-    films = films_featuring(request.user).select_related("owner__profile").annotate(my_take_down=Exists(mine))
+    films = sharing.with_my_take_down(films_featuring(request.user).select_related("owner__profile"), request.user)
     return render(request, "theatre/featuring.html", {"films": films})
 
 
