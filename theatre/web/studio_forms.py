@@ -37,7 +37,6 @@ class ShotForm(forms.ModelForm):
     def __init__(self, *args, script=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.script = script
-        self.fields["action"].max_length = MAX_ACTION_CHARS
         self.fields["action"].validators.append(MaxLengthValidator(MAX_ACTION_CHARS))
         names = {role.key: role.name for role in script.roles.all()} if script else {}
         if self.instance.pk:
